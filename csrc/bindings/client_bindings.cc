@@ -1,0 +1,80 @@
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "errors.h"
+#include "infer_client.h"
+#include "request_conversion.h"
+#include "response_bindings.h"
+
+namespace py = pybind11;
+
+namespace tritonlink::bindings {
+namespace {
+
+// Lets Ctrl-C reach a thread blocked in a call: briefly takes the GIL to run signal handlers.
+// A raised KeyboardInterrupt stays set and is re-raised once the cancelled call returns.
+bool python_signal_pending() {
+  py::gil_scoped_acquire gil;
+  return PyErr_CheckSignals() != 0;
+}
+
+void raise_if_interrupted() {
+  if (PyErr_Occurred()) throw py::error_already_set();
+}
+
+PyInferResponse infer(InferClient& client, const std::string& model_name, const py::handle& inputs,
+                      const py::handle& outputs, const std::string& model_version, const std::string& request_id,
+                      const py::handle& parameters, const py::handle& timeout_s, const py::handle& headers) {
+  const InferRequest request = request_from_python(model_name, inputs, outputs, model_version, request_id, parameters);
+  const CallOptions options = call_options_from_python(timeout_s, headers);
+  std::shared_ptr<InferResponse> response;
+  grpc::Status status;
+  {
+    py::gil_scoped_release nogil;
+    status = client.infer(request, options, python_signal_pending, &response);
+  }
+  raise_if_interrupted();
+  if (!status.ok()) raise_status(status, model_name, request_id);
+  return PyInferResponse{std::move(response)};
+}
+
+std::string call_json(InferClient& client, const std::string& method, const std::string& request_json,
+                      const py::handle& timeout_s, const py::handle& headers, const std::string& model_name) {
+  const CallOptions options = call_options_from_python(timeout_s, headers);
+  std::string response_json;
+  grpc::Status status;
+  {
+    py::gil_scoped_release nogil;
+    status = client.call_json(method, request_json, options, python_signal_pending, &response_json);
+  }
+  raise_if_interrupted();
+  if (!status.ok()) raise_status(status, model_name);
+  return response_json;
+}
+
+ChannelConfig channel_config(const std::string& target, const py::dict& int_args, const py::dict& string_args) {
+  ChannelConfig config;
+  config.target = target;
+  for (const auto& [key, value] : int_args) config.int_args.emplace_back(key.cast<std::string>(), value.cast<int>());
+  for (const auto& [key, value] : string_args) {
+    config.string_args.emplace_back(key.cast<std::string>(), value.cast<std::string>());
+  }
+  return config;
+}
+
+}  // namespace
+
+void register_client(py::module_& m) {
+  py::class_<InferClient>(m, "Client", "A channel to one Triton-protocol server (see tritonlink.Client).")
+      .def(py::init(
+               [](const std::string& target, const py::dict& int_args, const py::dict& string_args) {
+                 return std::make_unique<InferClient>(channel_config(target, int_args, string_args));
+               }),
+           py::arg("target"), py::arg("int_args") = py::dict(), py::arg("string_args") = py::dict())
+      .def("infer", &infer, py::arg("model_name"), py::arg("inputs"), py::arg("outputs"), py::arg("model_version"),
+           py::arg("request_id"), py::arg("parameters"), py::arg("timeout_s"), py::arg("headers"))
+      .def("call_json", &call_json, py::arg("method"), py::arg("request_json"), py::arg("timeout_s"),
+           py::arg("headers"), py::arg("model_name") = "");
+}
+
+}  // namespace tritonlink::bindings

@@ -1,0 +1,23 @@
+// tritonlink._core: the compiled core. Converts arguments, releases the GIL, nothing else.
+#include <pybind11/pybind11.h>
+
+#include "errors.h"
+
+namespace py = pybind11;
+
+namespace tritonlink::bindings {
+void register_client(py::module_& m);
+void register_codec(py::module_& m);
+void register_response(py::module_& m);
+void register_server(py::module_& m);
+}  // namespace tritonlink::bindings
+
+PYBIND11_MODULE(_core, m) {
+  using namespace tritonlink::bindings;
+  m.doc() = "tritonlink's compiled core (gRPC C++). Use the tritonlink package, not this module.";
+  register_errors(m);
+  register_response(m);
+  register_client(m);
+  register_codec(m);
+  register_server(m);
+}

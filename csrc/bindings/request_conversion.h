@@ -1,0 +1,26 @@
+// Python arguments -> core request types. Runs with the GIL held; borrows array memory.
+#pragma once
+
+#include <pybind11/numpy.h>
+#include <pybind11/pybind11.h>
+
+#include "call_options.h"
+#include "infer_request.h"
+#include "parameters.h"
+
+namespace tritonlink::bindings {
+
+// {name: bool | int | float | str} or None. Ints above INT64_MAX go as uint64_param.
+Parameters parameters_from_python(const pybind11::handle& parameters);
+
+// The validated inputs built by tritonlink's Python layer: a sequence of
+// (name, datatype, shape, array or None, parameters or None). The arrays are C-contiguous and
+// must stay referenced by the caller while the request is in use.
+// Requested outputs: a sequence of (name, parameters or None).
+InferRequest request_from_python(const std::string& model_name, const pybind11::handle& inputs,
+                                 const pybind11::handle& outputs, const std::string& model_version,
+                                 const std::string& request_id, const pybind11::handle& parameters);
+
+CallOptions call_options_from_python(const pybind11::handle& timeout_s, const pybind11::handle& headers);
+
+}  // namespace tritonlink::bindings

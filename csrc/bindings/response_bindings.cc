@@ -1,0 +1,87 @@
+#include "response_bindings.h"
+
+#include <pybind11/numpy.h>
+#include <pybind11/stl.h>
+
+namespace py = pybind11;
+
+namespace tritonlink::bindings {
+namespace {
+
+py::object parameter_to_python(const ParameterValue& value) {
+  return std::visit([](const auto& v) -> py::object { return py::cast(v); }, value);
+}
+
+py::dict parameters_to_python(const Parameters& parameters) {
+  py::dict out;
+  for (const auto& [key, value] : parameters) out[py::str(key)] = parameter_to_python(value);
+  return out;
+}
+
+const OutputTensor& output_at(const InferResponse& response, py::ssize_t index) {
+  if (index < 0 || static_cast<size_t>(index) >= response.outputs.size()) throw py::index_error("no output at that index");
+  return response.outputs[static_cast<size_t>(index)];
+}
+
+// A read-only ndarray of `dtype` over the output's bytes, with the response object as base.
+py::array output_view(const py::object& self, py::ssize_t index, const py::dtype& dtype) {
+  const InferResponse& response = *self.cast<const PyInferResponse&>().response;
+  const OutputTensor& out = output_at(response, index);
+  if (!out.has_data) {
+    throw py::value_error("output '" + out.name + "' has no raw contents in the response" +
+                          (out.has_typed_contents ? " (typed contents are not supported)" : ""));
+  }
+  std::vector<py::ssize_t> shape;
+  size_t elements = 1;
+  for (int64_t dim : out.shape) {
+    if (dim < 0) throw py::value_error("output '" + out.name + "' has a negative dimension");
+    shape.push_back(static_cast<py::ssize_t>(dim));
+    elements *= static_cast<size_t>(dim);
+  }
+  const size_t itemsize = static_cast<size_t>(dtype.itemsize());
+  if (elements * itemsize != out.size) {
+    throw py::value_error("output '" + out.name + "' has " + std::to_string(out.size) + " bytes but shape and " +
+                          out.datatype + " need " + std::to_string(elements * itemsize));
+  }
+  // numpy wants a non-null pointer even for an empty array.
+  const void* data = out.size ? out.data : response.message.bytes.data();
+  py::array view(dtype, shape, {}, data, self);
+  py::detail::array_proxy(view.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
+  return view;
+}
+
+py::dict output_description(const OutputTensor& out) {
+  py::dict d;
+  d["name"] = out.name;
+  d["datatype"] = out.datatype;
+  d["shape"] = py::cast(out.shape);
+  d["parameters"] = parameters_to_python(out.parameters);
+  return d;
+}
+
+}  // namespace
+
+void register_response(py::module_& m) {
+  py::class_<PyInferResponse>(m, "InferResponse", "A decoded ModelInferResponse (see tritonlink.InferResult).")
+      .def_property_readonly("model_name", [](const PyInferResponse& r) { return r.response->model_name; })
+      .def_property_readonly("model_version", [](const PyInferResponse& r) { return r.response->model_version; })
+      .def_property_readonly("id", [](const PyInferResponse& r) { return r.response->id; })
+      .def_property_readonly("parameters",
+                             [](const PyInferResponse& r) { return parameters_to_python(r.response->parameters); })
+      .def_property_readonly("output_count", [](const PyInferResponse& r) { return r.response->outputs.size(); })
+      .def(
+          "output_index", [](const PyInferResponse& r, const std::string& name) { return r.response->find_output(name); },
+          py::arg("name"), "Index of the output called name, or -1.")
+      .def(
+          "output_datatype",
+          [](const PyInferResponse& r, py::ssize_t index) { return output_at(*r.response, index).datatype; },
+          py::arg("index"))
+      .def(
+          "describe_output",
+          [](const PyInferResponse& r, py::ssize_t index) { return output_description(output_at(*r.response, index)); },
+          py::arg("index"), "The output's name, datatype, shape and parameters as a dict.")
+      .def("output_view", &output_view, py::arg("index"), py::arg("dtype"),
+           "A read-only numpy view of the output's raw contents; it keeps this response alive.");
+}
+
+}  // namespace tritonlink::bindings

@@ -1,0 +1,105 @@
+#include "builtin_models.h"
+
+#include <cmath>
+#include <cstring>
+
+#include "tensors.h"
+
+namespace tritonlink::server {
+namespace {
+
+// OUTPUT0 = INPUT0 for any datatype and shape; the payload is moved, not copied.
+class IdentityModel : public Model {
+ public:
+  IdentityModel() : Model("identity", {{"INPUT0", "FP32", {-1}}}, {{"OUTPUT0", "FP32", {-1}}}) {}
+
+  void infer(inference::ModelInferRequest& request, inference::ModelInferResponse& response, InferDone done) override {
+    std::vector<RequestInput> inputs;
+    RequestInput input;
+    grpc::Status status = collect_inputs(request, &inputs);
+    if (status.ok()) status = find_input(inputs, "INPUT0", &input);
+    if (status.ok()) add_output(response, "OUTPUT0", input.tensor->datatype(), input.tensor->shape(), std::move(*input.raw));
+    done(status);
+  }
+};
+
+// OUTPUT0 = INPUT0 + INPUT1 and OUTPUT1 = INPUT0 - INPUT1, FP32 [16].
+class AddSubModel : public Model {
+ public:
+  AddSubModel()
+      : Model("add_sub", {{"INPUT0", "FP32", {16}}, {"INPUT1", "FP32", {16}}},
+              {{"OUTPUT0", "FP32", {16}}, {"OUTPUT1", "FP32", {16}}}) {}
+
+  void infer(inference::ModelInferRequest& request, inference::ModelInferResponse& response, InferDone done) override {
+    std::vector<RequestInput> inputs;
+    RequestInput a, b;
+    grpc::Status status = collect_inputs(request, &inputs);
+    if (status.ok()) status = find_input(inputs, "INPUT0", &a);
+    if (status.ok()) status = find_input(inputs, "INPUT1", &b);
+    if (status.ok()) status = check_fp32_16(a);
+    if (status.ok()) status = check_fp32_16(b);
+    if (!status.ok()) return done(status);
+
+    float x[16], y[16], sum[16], diff[16];
+    std::memcpy(x, a.raw->data(), sizeof x);
+    std::memcpy(y, b.raw->data(), sizeof y);
+    for (int i = 0; i < 16; ++i) {
+      sum[i] = x[i] + y[i];
+      diff[i] = x[i] - y[i];
+    }
+    const auto& shape = a.tensor->shape();
+    add_output(response, "OUTPUT0", "FP32", shape, std::string(reinterpret_cast<char*>(sum), sizeof sum));
+    add_output(response, "OUTPUT1", "FP32", shape, std::string(reinterpret_cast<char*>(diff), sizeof diff));
+    done(grpc::Status::OK);
+  }
+
+ private:
+  static grpc::Status check_fp32_16(const RequestInput& input) {
+    const auto& t = *input.tensor;
+    if (t.datatype() != "FP32" || t.shape_size() != 1 || t.shape(0) != 16) {
+      return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                          "input '" + t.name() + "' of model 'add_sub' must be FP32 with shape [16]");
+    }
+    return grpc::Status::OK;
+  }
+};
+
+// Waits INPUT0 milliseconds (FP32 [1]) without holding a thread, then echoes it as OUTPUT0.
+class SleepModel : public Model {
+ public:
+  explicit SleepModel(DelayScheduler& scheduler)
+      : Model("sleep", {{"INPUT0", "FP32", {1}}}, {{"OUTPUT0", "FP32", {1}}}), scheduler_(scheduler) {}
+
+  void infer(inference::ModelInferRequest& request, inference::ModelInferResponse& response, InferDone done) override {
+    std::vector<RequestInput> inputs;
+    RequestInput input;
+    grpc::Status status = collect_inputs(request, &inputs);
+    if (status.ok()) status = find_input(inputs, "INPUT0", &input);
+    if (status.ok() && (input.tensor->datatype() != "FP32" || input.raw->size() != sizeof(float))) {
+      status = grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "input 'INPUT0' of model 'sleep' must be one FP32");
+    }
+    if (!status.ok()) return done(status);
+
+    float ms;
+    std::memcpy(&ms, input.raw->data(), sizeof ms);
+    add_output(response, "OUTPUT0", "FP32", input.tensor->shape(), std::move(*input.raw));
+    const auto delay = std::chrono::duration<double, std::milli>(std::isfinite(ms) && ms > 0 ? ms : 0.0);
+    scheduler_.run_after(std::chrono::duration_cast<DelayScheduler::Clock::duration>(delay),
+                         [done = std::move(done)] { done(grpc::Status::OK); });
+  }
+
+ private:
+  DelayScheduler& scheduler_;
+};
+
+}  // namespace
+
+std::vector<std::unique_ptr<Model>> make_builtin_models(DelayScheduler& scheduler) {
+  std::vector<std::unique_ptr<Model>> models;
+  models.push_back(std::make_unique<IdentityModel>());
+  models.push_back(std::make_unique<AddSubModel>());
+  models.push_back(std::make_unique<SleepModel>(scheduler));
+  return models;
+}
+
+}  // namespace tritonlink::server

@@ -1,0 +1,15 @@
+// The embedded server's built-in models.
+#pragma once
+
+#include <memory>
+#include <vector>
+
+#include "delay_scheduler.h"
+#include "model.h"
+
+namespace tritonlink::server {
+
+// identity, add_sub and sleep; `sleep` finishes its requests through `scheduler`.
+std::vector<std::unique_ptr<Model>> make_builtin_models(DelayScheduler& scheduler);
+
+}  // namespace tritonlink::server

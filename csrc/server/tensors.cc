@@ -1,0 +1,102 @@
+#include "tensors.h"
+
+#include <unordered_map>
+
+namespace tritonlink::server {
+namespace {
+
+const std::unordered_map<std::string, size_t>& element_sizes() {
+  static const std::unordered_map<std::string, size_t> sizes = {
+      {"BOOL", 1}, {"UINT8", 1}, {"UINT16", 2}, {"UINT32", 4}, {"UINT64", 8}, {"INT8", 1},  {"INT16", 2},
+      {"INT32", 4}, {"INT64", 8}, {"FP16", 2},   {"FP32", 4},   {"FP64", 8},   {"BF16", 2}, {"BYTES", 0},
+  };
+  return sizes;
+}
+
+grpc::Status invalid(const std::string& message) { return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message); }
+
+// Checks a fixed-size tensor's payload against its shape; BYTES payloads are checked by the
+// models that read them.
+grpc::Status check_payload_size(const inference::ModelInferRequest::InferInputTensor& tensor, size_t payload) {
+  const size_t width = element_size(tensor.datatype());
+  if (width == 0) return grpc::Status::OK;
+  uint64_t elements = 1;
+  for (int64_t dim : tensor.shape()) {
+    if (dim < 0) return invalid("input '" + tensor.name() + "' has a negative dimension");
+    elements *= static_cast<uint64_t>(dim);
+  }
+  if (elements * width != payload) {
+    return invalid("input '" + tensor.name() + "' has " + std::to_string(payload) + " bytes of data but its shape needs " +
+                   std::to_string(elements * width));
+  }
+  return grpc::Status::OK;
+}
+
+}  // namespace
+
+size_t element_size(const std::string& datatype) {
+  const auto it = element_sizes().find(datatype);
+  return it == element_sizes().end() ? 0 : it->second;
+}
+
+bool is_known_datatype(const std::string& datatype) { return element_sizes().count(datatype) != 0; }
+
+grpc::Status collect_inputs(inference::ModelInferRequest& request, std::vector<RequestInput>* inputs) {
+  if (request.raw_input_contents_size() != request.inputs_size()) {
+    return invalid("expected one raw_input_contents entry per input, got " +
+                   std::to_string(request.raw_input_contents_size()) + " for " + std::to_string(request.inputs_size()) +
+                   " inputs");
+  }
+  inputs->clear();
+  for (int i = 0; i < request.inputs_size(); ++i) {
+    const auto& tensor = request.inputs(i);
+    if (!is_known_datatype(tensor.datatype())) {
+      return invalid("input '" + tensor.name() + "' has unknown datatype '" + tensor.datatype() + "'");
+    }
+    std::string* raw = request.mutable_raw_input_contents(i);
+    if (auto status = check_payload_size(tensor, raw->size()); !status.ok()) return status;
+    inputs->push_back({&tensor, raw});
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status find_input(const std::vector<RequestInput>& inputs, const std::string& name, RequestInput* found) {
+  for (const auto& input : inputs) {
+    if (input.tensor->name() == name) {
+      *found = input;
+      return grpc::Status::OK;
+    }
+  }
+  return invalid("expected input '" + name + "' is missing from the request");
+}
+
+void add_output(inference::ModelInferResponse& response, const std::string& name, const std::string& datatype,
+                const google::protobuf::RepeatedField<int64_t>& shape, std::string payload) {
+  auto* out = response.add_outputs();
+  out->set_name(name);
+  out->set_datatype(datatype);
+  *out->mutable_shape() = shape;
+  *response.add_raw_output_contents() = std::move(payload);
+}
+
+grpc::Status select_requested_outputs(const inference::ModelInferRequest& request,
+                                      inference::ModelInferResponse& response) {
+  if (request.outputs_size() == 0) return grpc::Status::OK;
+  inference::ModelInferResponse selected;
+  for (const auto& wanted : request.outputs()) {
+    int index = -1;
+    for (int i = 0; i < response.outputs_size(); ++i) {
+      if (response.outputs(i).name() == wanted.name()) index = i;
+    }
+    if (index < 0) {
+      return invalid("unexpected inference output '" + wanted.name() + "' for model '" + request.model_name() + "'");
+    }
+    selected.add_outputs()->Swap(response.mutable_outputs(index));
+    selected.add_raw_output_contents()->swap(*response.mutable_raw_output_contents(index));
+  }
+  response.mutable_outputs()->Swap(selected.mutable_outputs());
+  response.mutable_raw_output_contents()->Swap(selected.mutable_raw_output_contents());
+  return grpc::Status::OK;
+}
+
+}  // namespace tritonlink::server

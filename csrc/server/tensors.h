@@ -1,0 +1,39 @@
+// Reading and writing tensors of a ModelInferRequest/Response on the server side.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include <grpcpp/support/status.h>
+
+#include "grpc_service.pb.h"
+
+namespace tritonlink::server {
+
+// Byte size of one element of a fixed-size Triton datatype; 0 for BYTES or an unknown name.
+size_t element_size(const std::string& datatype);
+bool is_known_datatype(const std::string& datatype);
+
+// One input of a request, with its raw payload.
+struct RequestInput {
+  const inference::ModelInferRequest::InferInputTensor* tensor = nullptr;
+  std::string* raw = nullptr;  // raw_input_contents entry; the handler may move it out
+};
+
+// Finds every input the request carries, checking that each has a raw payload whose size
+// agrees with its datatype and shape.
+grpc::Status collect_inputs(inference::ModelInferRequest& request, std::vector<RequestInput>* inputs);
+
+// The input called `name`, or an INVALID_ARGUMENT status naming it.
+grpc::Status find_input(const std::vector<RequestInput>& inputs, const std::string& name, RequestInput* found);
+
+// Appends an output tensor to `response` with `payload` as its raw contents.
+void add_output(inference::ModelInferResponse& response, const std::string& name, const std::string& datatype,
+                const google::protobuf::RepeatedField<int64_t>& shape, std::string payload);
+
+// Keeps only the outputs the request asked for, in the order asked; all when it named none.
+grpc::Status select_requested_outputs(const inference::ModelInferRequest& request,
+                                      inference::ModelInferResponse& response);
+
+}  // namespace tritonlink::server

@@ -1,0 +1,38 @@
+"""tritonlink: a native, zero-copy, GIL-free client for Triton Inference Server's gRPC protocol."""
+
+from . import _core
+from ._client import Client
+from ._result import InferResult
+from ._tensors import InferInput, InferRequestedOutput
+from .errors import (
+    CancelledError,
+    DeadlineExceededError,
+    InferenceServerError,
+    InferenceServerException,
+    InvalidArgumentError,
+    MissingOutputError,
+    NotFoundError,
+    ServerUnavailableError,
+    StatusCode,
+    error_from_status,
+)
+
+_core.set_error_factory(error_from_status)
+
+__version__ = "0.1.0"
+
+__all__ = [
+    "CancelledError",
+    "Client",
+    "DeadlineExceededError",
+    "InferInput",
+    "InferRequestedOutput",
+    "InferResult",
+    "InferenceServerError",
+    "InferenceServerException",
+    "InvalidArgumentError",
+    "MissingOutputError",
+    "NotFoundError",
+    "ServerUnavailableError",
+    "StatusCode",
+]

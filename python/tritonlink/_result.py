@@ -1,0 +1,84 @@
+"""InferResult: a decoded response whose outputs are numpy views over the received bytes."""
+
+from __future__ import annotations
+
+from typing import Any, Iterator, Optional
+
+import numpy as np
+
+from ._datatypes import numpy_dtype
+from .errors import MissingOutputError
+
+
+class InferResult:
+    """The response to one inference request.
+
+    ``as_numpy(name)`` (or ``result[name]``) returns a read-only array that views the response's
+    own memory; the array keeps that memory alive for as long as it is referenced.
+    """
+
+    __slots__ = ("_response",)
+
+    def __init__(self, response: Any) -> None:
+        self._response = response
+
+    @property
+    def model_name(self) -> str:
+        return self._response.model_name
+
+    @property
+    def model_version(self) -> str:
+        return self._response.model_version
+
+    @property
+    def id(self) -> str:
+        return self._response.id
+
+    @property
+    def parameters(self) -> dict:
+        return self._response.parameters
+
+    def _index(self, name: str) -> int:
+        index = self._response.output_index(name)
+        if index < 0:
+            present = ", ".join(repr(n) for n in self.keys()) or "none"
+            raise MissingOutputError(f"the response has no output {name!r} (outputs: {present})")
+        return index
+
+    def as_numpy(self, name: str) -> np.ndarray:
+        """The output called `name` as a read-only numpy view; MissingOutputError if absent."""
+        index = self._index(name)
+        return self._response.output_view(index, numpy_dtype(self._response.output_datatype(index)))
+
+    def get_output(self, name: str) -> Optional[dict]:
+        """The output's name, datatype, shape and parameters, or None when absent (as tritonclient)."""
+        index = self._response.output_index(name)
+        return None if index < 0 else self._response.describe_output(index)
+
+    def get_response(self) -> dict:
+        """The whole response as a dict shaped like Triton's JSON (tensor data left out)."""
+        return {
+            "model_name": self.model_name,
+            "model_version": self.model_version,
+            "id": self.id,
+            "parameters": self.parameters,
+            "outputs": [self._response.describe_output(i) for i in range(self._response.output_count)],
+        }
+
+    def keys(self) -> list:
+        return [self._response.describe_output(i)["name"] for i in range(self._response.output_count)]
+
+    def __getitem__(self, name: str) -> np.ndarray:
+        return self.as_numpy(name)
+
+    def __contains__(self, name: object) -> bool:
+        return isinstance(name, str) and self._response.output_index(name) >= 0
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.keys())
+
+    def __len__(self) -> int:
+        return self._response.output_count
+
+    def __repr__(self) -> str:
+        return f"InferResult(model_name={self.model_name!r}, id={self.id!r}, outputs={self.keys()!r})"

@@ -1,0 +1,161 @@
+"""Request tensors: InferInput, InferRequestedOutput, and their validation.
+
+Everything here runs before a request is sent, so bad input fails with a clear
+ValueError/TypeError naming the tensor, and nothing reaches the wire.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Iterable, Mapping, Optional, Sequence, Union
+
+import numpy as np
+
+from ._datatypes import numpy_dtype, triton_datatype
+
+# What the compiled core takes for one input: (name, datatype, shape, array or None, parameters).
+CoreInput = tuple
+
+
+def _check_name(name: Any, what: str) -> str:
+    if not isinstance(name, str):
+        raise TypeError(f"{what} name must be str, not {type(name).__name__}")
+    if not name:
+        raise ValueError(f"{what} name must not be empty")
+    return name
+
+
+def _check_shape(shape: Any, name: str) -> tuple:
+    if isinstance(shape, (str, bytes)) or not isinstance(shape, Iterable):
+        raise TypeError(f"shape of input '{name}' must be a sequence of ints, not {type(shape).__name__}")
+    dims = tuple(shape)
+    for dim in dims:
+        if not isinstance(dim, (int, np.integer)) or isinstance(dim, bool):
+            raise TypeError(f"shape of input '{name}' must hold ints, got {dim!r}")
+        if dim < 0:
+            raise ValueError(f"shape of input '{name}' has a negative dimension: {list(dims)}")
+    return tuple(int(d) for d in dims)
+
+
+def wire_ready(array: np.ndarray) -> np.ndarray:
+    """The array as the wire wants it: C-contiguous and little-endian.
+
+    Arrays already so are returned as they are (their memory is sent directly); others are
+    converted with exactly one copy.
+    """
+    dtype = array.dtype
+    if dtype.byteorder == ">":
+        return np.ascontiguousarray(array, dtype=dtype.newbyteorder("<"))
+    if not array.flags.c_contiguous:
+        return np.ascontiguousarray(array)
+    return array
+
+
+class InferInput:
+    """One input tensor of a request, as in tritonclient: name, shape, datatype, then data."""
+
+    __slots__ = ("_name", "_shape", "_datatype", "_data", "_parameters")
+
+    def __init__(self, name: str, shape: Sequence[int], datatype: str) -> None:
+        self._name = _check_name(name, "input")
+        self._shape = _check_shape(shape, name)
+        if not isinstance(datatype, str):
+            raise TypeError(f"datatype of input '{name}' must be str, not {type(datatype).__name__}")
+        numpy_dtype(datatype)  # rejects unknown names now rather than at send time
+        self._datatype = datatype
+        self._data: Optional[np.ndarray] = None
+        self._parameters: dict = {}
+
+    def name(self) -> str:
+        return self._name
+
+    def datatype(self) -> str:
+        return self._datatype
+
+    def shape(self) -> list:
+        return list(self._shape)
+
+    def set_shape(self, shape: Sequence[int]) -> "InferInput":
+        self._shape = _check_shape(shape, self._name)
+        return self
+
+    def set_data_from_numpy(self, input_tensor: np.ndarray) -> "InferInput":
+        """Attaches the array; its memory is sent as it is when C-contiguous and little-endian."""
+        if not isinstance(input_tensor, np.ndarray):
+            raise TypeError(f"input '{self._name}' needs a numpy.ndarray, not {type(input_tensor).__name__}")
+        expected = numpy_dtype(self._datatype)
+        if input_tensor.dtype.kind != expected.kind or input_tensor.dtype.itemsize != expected.itemsize:
+            raise ValueError(
+                f"input '{self._name}' is declared {self._datatype} but the array's dtype is {input_tensor.dtype}"
+            )
+        if tuple(input_tensor.shape) != self._shape:
+            raise ValueError(
+                f"input '{self._name}' is declared with shape {list(self._shape)} "
+                f"but the array's shape is {list(input_tensor.shape)}"
+            )
+        self._data = wire_ready(input_tensor)
+        return self
+
+    def core_input(self) -> CoreInput:
+        if self._data is None:
+            raise ValueError(f"input '{self._name}' has no data: call set_data_from_numpy() first")
+        return (self._name, self._datatype, self._shape, self._data, self._parameters or None)
+
+
+class InferRequestedOutput:
+    """An output the request asks for; without any, the server returns every output."""
+
+    __slots__ = ("_name", "_parameters")
+
+    def __init__(self, name: str) -> None:
+        self._name = _check_name(name, "output")
+        self._parameters: dict = {}
+
+    def name(self) -> str:
+        return self._name
+
+    def core_output(self) -> tuple:
+        return (self._name, self._parameters or None)
+
+
+InputsArg = Union[Sequence[InferInput], Mapping[str, np.ndarray]]
+
+
+def _core_input_from_array(name: Any, array: Any) -> CoreInput:
+    _check_name(name, "input")
+    if not isinstance(array, np.ndarray):
+        raise TypeError(f"input '{name}' needs a numpy.ndarray, not {type(array).__name__}")
+    datatype = triton_datatype(array.dtype)
+    return (name, datatype, array.shape, wire_ready(array), None)
+
+
+def core_inputs(inputs: InputsArg) -> list:
+    """Validates `inputs` (InferInputs or {name: ndarray}) into what the compiled core takes."""
+    if isinstance(inputs, Mapping):
+        return [_core_input_from_array(name, array) for name, array in inputs.items()]
+    if isinstance(inputs, (str, bytes, np.ndarray)) or not isinstance(inputs, Iterable):
+        raise TypeError(
+            f"inputs must be a list of InferInput or a mapping of name to numpy array, not {type(inputs).__name__}"
+        )
+    prepared = []
+    for item in inputs:
+        if not isinstance(item, InferInput):
+            raise TypeError(f"inputs must hold InferInput objects, got {type(item).__name__}")
+        prepared.append(item.core_input())
+    return prepared
+
+
+def core_outputs(outputs: Optional[Iterable[Union[InferRequestedOutput, str]]]) -> list:
+    """Validates requested outputs (InferRequestedOutput or plain names) for the compiled core."""
+    if outputs is None:
+        return []
+    if isinstance(outputs, (str, bytes)):
+        raise TypeError("outputs must be a list of InferRequestedOutput or names, not a single string")
+    prepared = []
+    for item in outputs:
+        if isinstance(item, InferRequestedOutput):
+            prepared.append(item.core_output())
+        elif isinstance(item, str):
+            prepared.append((_check_name(item, "output"), None))
+        else:
+            raise TypeError(f"outputs must hold InferRequestedOutput objects or names, got {type(item).__name__}")
+    return prepared
