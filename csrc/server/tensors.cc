@@ -1,6 +1,7 @@
 #include "tensors.h"
 
 #include <unordered_map>
+#include <unordered_set>
 
 namespace tritonlink::server {
 namespace {
@@ -82,17 +83,19 @@ void add_output(inference::ModelInferResponse& response, const std::string& name
 grpc::Status select_requested_outputs(const inference::ModelInferRequest& request,
                                       inference::ModelInferResponse& response) {
   if (request.outputs_size() == 0) return grpc::Status::OK;
+  std::unordered_set<std::string> wanted;
+  for (const auto& output : request.outputs()) wanted.insert(output.name());
+  for (const auto& name : wanted) {
+    bool known = false;
+    for (const auto& output : response.outputs()) known = known || output.name() == name;
+    if (!known) return invalid("unexpected inference output '" + name + "' for model '" + request.model_name() + "'");
+  }
+  // Like Triton, outputs keep the model's order; only the unrequested ones are dropped.
   inference::ModelInferResponse selected;
-  for (const auto& wanted : request.outputs()) {
-    int index = -1;
-    for (int i = 0; i < response.outputs_size(); ++i) {
-      if (response.outputs(i).name() == wanted.name()) index = i;
-    }
-    if (index < 0) {
-      return invalid("unexpected inference output '" + wanted.name() + "' for model '" + request.model_name() + "'");
-    }
-    selected.add_outputs()->Swap(response.mutable_outputs(index));
-    selected.add_raw_output_contents()->swap(*response.mutable_raw_output_contents(index));
+  for (int i = 0; i < response.outputs_size(); ++i) {
+    if (!wanted.count(response.outputs(i).name())) continue;
+    selected.add_outputs()->Swap(response.mutable_outputs(i));
+    selected.add_raw_output_contents()->swap(*response.mutable_raw_output_contents(i));
   }
   response.mutable_outputs()->Swap(selected.mutable_outputs());
   response.mutable_raw_output_contents()->Swap(selected.mutable_raw_output_contents());

@@ -32,7 +32,7 @@ grpc::Status find_input(const std::vector<RequestInput>& inputs, const std::stri
 void add_output(inference::ModelInferResponse& response, const std::string& name, const std::string& datatype,
                 const google::protobuf::RepeatedField<int64_t>& shape, std::string payload);
 
-// Keeps only the outputs the request asked for, in the order asked; all when it named none.
+// Keeps only the outputs the request asked for (all when it named none), in the model's order.
 grpc::Status select_requested_outputs(const inference::ModelInferRequest& request,
                                       inference::ModelInferResponse& response);
 
