@@ -15,5 +15,8 @@ test: setup
 	@TRITONLINK_PYTHON=$(PY) scripts/setup_triton.sh
 	$(PY) -m pytest
 
+wheel: setup
+	@scripts/build_wheel.sh dist
+
 clean:
 	rm -rf build dist .venv
