@@ -6,6 +6,7 @@
 namespace py = pybind11;
 
 namespace tritonlink::bindings {
+void register_async(py::module_& m);
 void register_client(py::module_& m);
 void register_codec(py::module_& m);
 void register_response(py::module_& m);
@@ -18,6 +19,7 @@ PYBIND11_MODULE(_core, m) {
   register_errors(m);
   register_response(m);
   register_client(m);
+  register_async(m);
   register_codec(m);
   register_server(m);
 }

@@ -31,6 +31,8 @@ class InferClient {
   grpc::Status call_json(const std::string& method, const std::string& request_json, const CallOptions& options,
                          const InterruptCheck& interrupted, std::string* response_json);
 
+  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+
  private:
   std::shared_ptr<grpc::Channel> channel_;
   grpc::GenericStub stub_;

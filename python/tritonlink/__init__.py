@@ -1,7 +1,7 @@
 """tritonlink: a native, zero-copy, GIL-free client for Triton Inference Server's gRPC protocol."""
 
-from . import _core
-from ._client import Client
+from . import _core, aio, testing
+from ._client import Client, InferHandle
 from ._result import InferResult
 from ._tensors import InferInput, InferRequestedOutput
 from .errors import (
@@ -9,6 +9,7 @@ from .errors import (
     DeadlineExceededError,
     InferenceServerError,
     InferenceServerException,
+    InFlightLimitError,
     InvalidArgumentError,
     MissingOutputError,
     NotFoundError,
@@ -24,6 +25,8 @@ __version__ = "0.1.0"
 __all__ = [
     "CancelledError",
     "Client",
+    "InFlightLimitError",
+    "InferHandle",
     "DeadlineExceededError",
     "InferInput",
     "InferRequestedOutput",

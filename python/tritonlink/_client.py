@@ -1,71 +1,74 @@
-"""The synchronous client."""
+"""The client: sync infer, async_infer with callbacks, futures, infer_many, control plane."""
 
 from __future__ import annotations
 
+import itertools
 import json
-import re
-from typing import Any, Iterable, Mapping, Optional
+import threading
+from concurrent.futures import Future
+from typing import Any, Callable, Iterable, List, Mapping, Optional
 
-from . import _core
+from . import _control, _core, _lifecycle
+from ._arguments import check_url, core_headers, core_timeout, infer_arguments, split_channel_args
+from ._completions import CompletionRouter
+from ._dispatcher import Dispatcher, guarded
 from ._result import InferResult
-from ._tensors import InferRequestedOutput, InputsArg, core_inputs, core_outputs
+from ._tensors import InferRequestedOutput, InputsArg
+from .errors import InferenceServerError, InFlightLimitError
 
-# gRPC metadata keys: lowercase letters, digits and -_. ; "grpc-" is reserved for gRPC itself.
-_HEADER_KEY = re.compile(r"^[0-9a-z_.\-]+$")
-
-
-def _core_headers(headers: Optional[Mapping[str, str]]) -> Optional[list]:
-    if headers is None:
-        return None
-    if not isinstance(headers, Mapping):
-        raise TypeError(f"headers must be a mapping of str to str, not {type(headers).__name__}")
-    prepared = []
-    for key, value in headers.items():
-        if not isinstance(key, str) or not isinstance(value, str):
-            raise TypeError(f"header {key!r} must map a str to a str")
-        key = key.lower()
-        if not _HEADER_KEY.match(key) or key.startswith("grpc-"):
-            raise ValueError(f"header name {key!r} is not a valid gRPC metadata key")
-        if not key.endswith("-bin") and not all(" " <= c <= "~" for c in value):
-            raise ValueError(f"header {key!r} must be printable ASCII (or use a name ending in -bin)")
-        prepared.append((key, value))
-    return prepared
+_WAIT_SLICE_MS = 100  # infer_many waits in slices so that Ctrl-C is seen
 
 
-def _core_timeout(client_timeout: Optional[float]) -> Optional[float]:
-    if client_timeout is None:
-        return None
-    if isinstance(client_timeout, bool) or not isinstance(client_timeout, (int, float)):
-        raise TypeError(f"client_timeout must be a number of seconds, not {type(client_timeout).__name__}")
-    if not client_timeout > 0:
-        raise ValueError(f"client_timeout must be positive, got {client_timeout}")
-    return float(client_timeout)
+class InferHandle:
+    """A request started by async_infer; cancel() asks the server to drop it."""
+
+    __slots__ = ("_engine", "_id")
+
+    def __init__(self, engine: Any, call_id: int) -> None:
+        self._engine = engine
+        self._id = call_id
+
+    def cancel(self) -> None:
+        """The callback still runs once, with a CancelledError unless the call already ended."""
+        self._engine.cancel(self._id)
 
 
-def _check_text(value: Any, what: str) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"{what} must be str, not {type(value).__name__}")
-    return value
+class _AsyncParts:
+    """The engine and dispatcher thread, made when a client first starts an async call."""
+
+    def __init__(self, core: Any) -> None:
+        self.engine = _core.AsyncEngine(core)
+        self.ids = itertools.count(1)
+        self.dispatcher = Dispatcher("tritonlink-dispatcher")
 
 
 class Client:
     """A client of one Triton Inference Server over gRPC.
 
     ``url`` is ``host:port`` (or any gRPC target such as ``dns:///name:port``). Every call
-    releases the GIL while it waits for the server.
+    releases the GIL while it waits. ``max_in_flight`` bounds the async requests in flight;
+    when reached, starting another waits (``block_when_full=True``) or raises
+    :class:`InFlightLimitError`.
     """
 
-    def __init__(self, url: str, *, channel_args: Optional[Mapping[str, Any]] = None) -> None:
-        _check_text(url, "url")
-        if "://" in url and not url.startswith(("dns:", "unix:", "ipv4:", "ipv6:")):
-            raise ValueError(f"url must be host:port (a gRPC target), not {url!r}")
-        int_args, string_args = {}, {}
-        for key, value in (channel_args or {}).items():
-            if isinstance(value, bool) or not isinstance(value, (int, str)):
-                raise TypeError(f"channel argument {key!r} must be int or str, not {type(value).__name__}")
-            (int_args if isinstance(value, int) else string_args)[key] = value
-        self._url = url
-        self._core: Optional[Any] = _core.Client(url, int_args, string_args)
+    def __init__(
+        self,
+        url: str,
+        *,
+        channel_args: Optional[Mapping[str, Any]] = None,
+        max_in_flight: Optional[int] = None,
+        block_when_full: bool = True,
+    ) -> None:
+        self._url = check_url(url)
+        if max_in_flight is not None and (not isinstance(max_in_flight, int) or max_in_flight < 1):
+            raise ValueError(f"max_in_flight must be a positive int or None, got {max_in_flight!r}")
+        self._core: Optional[Any] = _core.Client(self._url, *split_channel_args(channel_args))
+        self._closed_reason = "closed"
+        self._async: Optional[_AsyncParts] = None
+        self._async_lock = threading.Lock()
+        self._slots = threading.BoundedSemaphore(max_in_flight) if max_in_flight else None
+        self._block_when_full = block_when_full
+        _lifecycle.track(self)
 
     @property
     def url(self) -> str:
@@ -73,8 +76,16 @@ class Client:
 
     def _client(self) -> Any:
         if self._core is None:
-            raise RuntimeError("this tritonlink.Client is closed")
+            raise RuntimeError(f"this tritonlink.Client is {self._closed_reason}")
         return self._core
+
+    def _async_parts(self) -> _AsyncParts:
+        core = self._client()
+        if self._async is None:
+            with self._async_lock:
+                if self._async is None:
+                    self._async = _AsyncParts(core)
+        return self._async
 
     # ---- inference ----
 
@@ -95,57 +106,182 @@ class Client:
         shape taken from each array). Input arrays are sent from their own memory when they are
         C-contiguous and little-endian. ``client_timeout`` is a deadline in seconds.
         """
-        _check_text(model_name, "model_name")
-        _check_text(model_version, "model_version")
-        _check_text(request_id, "request_id")
-        if parameters is not None and not isinstance(parameters, Mapping):
-            raise TypeError(f"parameters must be a mapping, not {type(parameters).__name__}")
-        response = self._client().infer(
-            model_name,
-            core_inputs(inputs),
-            core_outputs(outputs),
-            model_version,
-            request_id,
-            dict(parameters) if parameters is not None else None,
-            _core_timeout(client_timeout),
-            _core_headers(headers),
-        )
-        return InferResult(response)
+        arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
+                                    client_timeout, headers)
+        return InferResult(self._client().infer(*arguments))
 
-    # ---- health and metadata ----
+    def _start(self, arguments: tuple, on_done: Callable, router: Optional[CompletionRouter] = None) -> InferHandle:
+        parts = self._async_parts()
+        router = router or parts.dispatcher.router
+        slots = self._slots
+        if slots is not None and router is parts.dispatcher.router:
+            if not slots.acquire(blocking=self._block_when_full):
+                raise InFlightLimitError(f"{self._url}: max_in_flight requests are already in flight")
+            user_done = on_done
 
-    def _call(self, method: str, request: dict, client_timeout, headers, model_name: str = "") -> dict:
-        reply = self._client().call_json(
-            method, json.dumps(request), _core_timeout(client_timeout), _core_headers(headers), model_name
-        )
-        return json.loads(reply)
+            def on_done(result, error):
+                slots.release()
+                user_done(result, error)
+
+        call_id = next(parts.ids)
+        # Registered before the start: the completion may arrive before start_infer returns.
+        router.expect(call_id, on_done, arguments[1], arguments[0], arguments[4])
+        try:
+            parts.engine.start_infer(router.sink, call_id, *arguments)
+        except BaseException:
+            router.forget(call_id)
+            if slots is not None and router is parts.dispatcher.router:
+                slots.release()
+            raise
+        return InferHandle(parts.engine, call_id)
+
+    def async_infer(
+        self,
+        model_name: str,
+        inputs: InputsArg,
+        callback: Callable[[Optional[InferResult], Optional[InferenceServerError]], None],
+        outputs: Optional[Iterable[InferRequestedOutput]] = None,
+        model_version: str = "",
+        request_id: str = "",
+        parameters: Optional[Mapping[str, Any]] = None,
+        client_timeout: Optional[float] = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> InferHandle:
+        """Starts an inference; ``callback(result, error)`` runs once on the dispatcher thread.
+
+        Exactly one of result and error is None. An exception raised by the callback is logged
+        (logger "tritonlink") and does not affect other callbacks.
+        """
+        if not callable(callback):
+            raise TypeError(f"callback must be callable, not {type(callback).__name__}")
+        arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
+                                    client_timeout, headers)
+        return self._start(arguments, guarded(callback, f"async_infer callback for model '{model_name}'"))
+
+    def submit(
+        self,
+        model_name: str,
+        inputs: InputsArg,
+        outputs: Optional[Iterable[InferRequestedOutput]] = None,
+        model_version: str = "",
+        request_id: str = "",
+        parameters: Optional[Mapping[str, Any]] = None,
+        client_timeout: Optional[float] = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> "Future[InferResult]":
+        """Starts an inference and returns a concurrent.futures.Future of its InferResult.
+
+        Cancelling the future cancels the call.
+        """
+        arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
+                                    client_timeout, headers)
+        future: Future = Future()
+
+        def on_done(result, error):
+            if future.cancelled():
+                return
+            if error is None:
+                future.set_result(result)
+            else:
+                future.set_exception(error)
+
+        handle = self._start(arguments, on_done)
+        future.add_done_callback(lambda f: f.cancelled() and handle.cancel())
+        return future
+
+    def infer_many(
+        self,
+        requests: Iterable[Any],
+        max_in_flight: int = 64,
+        return_exceptions: bool = False,
+    ) -> List[Any]:
+        """Runs many inferences with up to ``max_in_flight`` at once; results in request order.
+
+        Each request is a mapping of infer() keyword arguments (``model_name``, ``inputs``, ...)
+        or a ``(model_name, inputs)`` pair. The calling thread waits with the GIL released.
+        On the first error the rest are cancelled and it is raised, unless
+        ``return_exceptions`` puts each error in its request's place.
+        """
+        if not isinstance(max_in_flight, int) or max_in_flight < 1:
+            raise ValueError(f"max_in_flight must be a positive int, got {max_in_flight!r}")
+        prepared = [infer_arguments(**_as_infer_kwargs(r)) for r in requests]
+        results: List[Any] = [None] * len(prepared)
+        failures: List[InferenceServerError] = []
+        router = CompletionRouter()
+        handles = []
+
+        def recorder(index: int):
+            def on_done(result, error):
+                results[index] = result if error is None else error
+                if error is not None:
+                    failures.append(error)
+            return on_done
+
+        next_index = 0
+        try:
+            while next_index < len(prepared) or router.pending:
+                stop_starting = bool(failures) and not return_exceptions
+                if stop_starting and next_index < len(prepared):
+                    next_index = len(prepared)
+                    for handle in handles:
+                        handle.cancel()
+                while next_index < len(prepared) and router.pending < max_in_flight and not stop_starting:
+                    handles.append(self._start(prepared[next_index], recorder(next_index), router))
+                    next_index += 1
+                if router.pending and not router.drain_all():
+                    router.sink.wait(_WAIT_SLICE_MS)
+        finally:
+            # Also on Ctrl-C: the calls still in flight borrow our arrays until they end.
+            if router.pending:
+                for handle in handles:
+                    handle.cancel()
+            router.settle()
+        if failures and not return_exceptions:
+            raise failures[0]
+        return results
+
+    # ---- health, metadata, configuration ----
+
+    def _rpc(self, rpc: _control.Rpc, headers, client_timeout) -> Any:
+        reply = self._client().call_json(rpc.method, json.dumps(rpc.request), core_timeout(client_timeout),
+                                         core_headers(headers), rpc.model_name)
+        return rpc.result(json.loads(reply))
 
     def is_server_live(self, headers=None, client_timeout=None) -> bool:
-        return bool(self._call("ServerLive", {}, client_timeout, headers).get("live", False))
+        return self._rpc(_control.server_live(), headers, client_timeout)
 
     def is_server_ready(self, headers=None, client_timeout=None) -> bool:
-        return bool(self._call("ServerReady", {}, client_timeout, headers).get("ready", False))
+        return self._rpc(_control.server_ready(), headers, client_timeout)
 
     def is_model_ready(self, model_name: str, model_version: str = "", headers=None, client_timeout=None) -> bool:
-        request = {"name": _check_text(model_name, "model_name"), "version": _check_text(model_version, "model_version")}
-        return bool(self._call("ModelReady", request, client_timeout, headers, model_name).get("ready", False))
+        return self._rpc(_control.model_ready(model_name, model_version), headers, client_timeout)
 
     def get_server_metadata(self, headers=None, client_timeout=None) -> dict:
-        return self._call("ServerMetadata", {}, client_timeout, headers)
+        return self._rpc(_control.server_metadata(), headers, client_timeout)
 
     def get_model_metadata(self, model_name: str, model_version: str = "", headers=None, client_timeout=None) -> dict:
-        request = {"name": _check_text(model_name, "model_name"), "version": _check_text(model_version, "model_version")}
-        return self._call("ModelMetadata", request, client_timeout, headers, model_name)
+        return self._rpc(_control.model_metadata(model_name, model_version), headers, client_timeout)
 
     def get_model_config(self, model_name: str, model_version: str = "", headers=None, client_timeout=None) -> dict:
-        request = {"name": _check_text(model_name, "model_name"), "version": _check_text(model_version, "model_version")}
-        return self._call("ModelConfig", request, client_timeout, headers, model_name)
+        return self._rpc(_control.model_config(model_name, model_version), headers, client_timeout)
 
     # ---- lifetime ----
 
     def close(self) -> None:
-        """Releases the channel. Closing twice is harmless."""
+        """Cancels what is in flight (each pending callback/future gets a CancelledError),
+        stops the dispatcher thread and releases the channel. Closing twice is harmless."""
+        parts, self._async = self._async, None
         self._core = None
+        if parts is not None:
+            parts.engine.shutdown()
+            parts.dispatcher.stop()
+
+    def _disown_after_fork(self) -> tuple:
+        """In a forked child: gives up the compiled parts (see _lifecycle) and refuses calls."""
+        inherited = (self._core, self._async)
+        self._core, self._async = None, None
+        self._closed_reason = "unusable in this process: it was created before os.fork(); create a new Client"
+        return inherited
 
     def __enter__(self) -> "Client":
         return self
@@ -154,5 +290,14 @@ class Client:
         self.close()
 
     def __repr__(self) -> str:
-        state = "closed" if self._core is None else "open"
+        state = "open" if self._core is not None else self._closed_reason
         return f"tritonlink.Client({self._url!r}, {state})"
+
+
+def _as_infer_kwargs(request: Any) -> dict:
+    if isinstance(request, Mapping):
+        return dict(request)
+    if isinstance(request, tuple) and len(request) == 2:
+        return {"model_name": request[0], "inputs": request[1]}
+    raise TypeError(f"each request must be a mapping of infer() arguments or a (model_name, inputs) pair, "
+                    f"not {type(request).__name__}")

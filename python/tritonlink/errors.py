@@ -121,3 +121,7 @@ def error_from_status(code: int, message: str, model_name: str = "", request_id:
         status_code = StatusCode.UNKNOWN
     cls = _ERROR_FOR_CODE.get(status_code, InferenceServerError)
     return cls(message, code=status_code, model_name=model_name, request_id=request_id)
+
+
+class InFlightLimitError(RuntimeError):
+    """The client's max_in_flight is reached and it was told to raise rather than wait."""

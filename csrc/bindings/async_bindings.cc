@@ -1,0 +1,85 @@
+// The asynchronous engine and completion sinks, for tritonlink's dispatcher thread, asyncio
+// driver and infer_many. Completions come out in batches: one GIL acquisition per batch.
+#include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
+
+#include "async_engine.h"
+#include "infer_client.h"
+#include "request_conversion.h"
+#include "response_bindings.h"
+
+namespace py = pybind11;
+
+namespace tritonlink::bindings {
+namespace {
+
+// (id, kind, status code, message, payload, inputs_released); payload is an InferResponse,
+// a JSON string, or None.
+py::tuple completion_to_python(Completion& c) {
+  py::object payload = py::none();
+  if (c.response) {
+    payload = py::cast(PyInferResponse{std::move(c.response)});
+  } else if (c.kind == Completion::Kind::kJson && c.status.ok()) {
+    payload = py::str(c.json);
+  }
+  return py::make_tuple(c.id, static_cast<int>(c.kind), static_cast<int>(c.status.error_code()),
+                        c.status.error_message(), std::move(payload), c.inputs_released);
+}
+
+py::list drain(CompletionSink& sink, size_t max) {
+  std::vector<Completion> batch;
+  batch.reserve(std::min<size_t>(max, 256));
+  sink.drain(batch, max);
+  py::list out(batch.size());
+  for (size_t i = 0; i < batch.size(); ++i) out[i] = completion_to_python(batch[i]);
+  return out;
+}
+
+void start_infer(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& sink, uint64_t id, const std::string& model_name,
+                     const py::handle& inputs, const py::handle& outputs, const std::string& model_version,
+                     const std::string& request_id, const py::handle& parameters, const py::handle& timeout_s,
+                     const py::handle& headers) {
+  const InferRequest request = request_from_python(model_name, inputs, outputs, model_version, request_id, parameters);
+  engine.start_infer(id, request, call_options_from_python(timeout_s, headers), sink);
+}
+
+void start_json(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& sink, uint64_t id, const std::string& method,
+                    const std::string& request_json, const py::handle& timeout_s, const py::handle& headers) {
+  engine.start_json(id, method, request_json, call_options_from_python(timeout_s, headers), sink);
+}
+
+}  // namespace
+
+void register_async(py::module_& m) {
+  py::class_<CompletionSink, std::shared_ptr<CompletionSink>>(
+      m, "CompletionSink", "Finished calls, queued without locks; fd is readable when some may be waiting.")
+      .def(py::init<>())
+      .def_property_readonly("fd", &CompletionSink::fd)
+      .def("drain", &drain, py::arg("max") = 256,
+           "Up to max completions as (id, kind, code, message, payload, inputs_released) tuples.")
+      .def("wake", &CompletionSink::wake, "Makes a waiting consumer look again.")
+      .def("wait", &CompletionSink::wait, py::arg("timeout_ms"), py::call_guard<py::gil_scoped_release>(),
+           "Blocks (GIL released) until a completion may be waiting or timeout_ms passes.");
+
+  py::enum_<Completion::Kind>(m, "CompletionKind")
+      .value("INFER", Completion::Kind::kInfer)
+      .value("JSON", Completion::Kind::kJson)
+      .value("INPUTS_RELEASED", Completion::Kind::kInputsReleased);
+
+  py::class_<AsyncEngine>(m, "AsyncEngine", "Calls in flight on a completion queue with its own C++ threads.")
+      .def(py::init([](const InferClient& client, int threads) {
+             return std::make_unique<AsyncEngine>(client.channel(), threads);
+           }),
+           py::arg("client"), py::arg("threads") = 1)
+      .def("start_infer", &start_infer, py::arg("sink"), py::arg("id"), py::arg("model_name"), py::arg("inputs"), py::arg("outputs"),
+           py::arg("model_version"), py::arg("request_id"), py::arg("parameters"), py::arg("timeout_s"),
+           py::arg("headers"))
+      .def("start_json", &start_json, py::arg("sink"), py::arg("id"), py::arg("method"), py::arg("request_json"),
+           py::arg("timeout_s"), py::arg("headers"))
+      .def("cancel", &AsyncEngine::cancel, py::arg("id"))
+      .def_property_readonly("in_flight", &AsyncEngine::in_flight)
+      .def("shutdown", &AsyncEngine::shutdown, py::call_guard<py::gil_scoped_release>(),
+           "Cancels what is in flight, waits until each call is delivered, joins the threads.");
+}
+
+}  // namespace tritonlink::bindings

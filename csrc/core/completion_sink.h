@@ -1,0 +1,66 @@
+// Where finished calls go: a lock-free multi-producer queue drained by one consumer, plus an
+// eventfd that wakes that consumer once per batch (not once per completion).
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include <grpcpp/support/status.h>
+
+#include <concurrentqueue/concurrentqueue.h>
+
+#include "infer_response.h"
+
+namespace tritonlink {
+
+struct Completion {
+  enum class Kind : uint8_t {
+    kInfer,           // a ModelInfer call ended: `status`, and `response` when it succeeded
+    kJson,            // another unary RPC ended: `status`, and `json` when it succeeded
+    kInputsReleased,  // gRPC let go of a finished call's borrowed input memory (late)
+  };
+  uint64_t id = 0;
+  Kind kind = Kind::kInfer;
+  grpc::Status status;
+  std::shared_ptr<InferResponse> response;
+  std::string json;
+  // False when gRPC still holds the call's borrowed inputs; a kInputsReleased completion with
+  // the same id follows once it lets go.
+  bool inputs_released = true;
+};
+
+class CompletionSink {
+ public:
+  CompletionSink();  // throws std::system_error if no eventfd can be made
+  ~CompletionSink();
+  CompletionSink(const CompletionSink&) = delete;
+  CompletionSink& operator=(const CompletionSink&) = delete;
+
+  // Producer side (any thread). Wakes the consumer only if it is waiting.
+  void push(Completion completion);
+
+  // Consumer side (one thread at a time). Moves up to `max` completions into `out`; when the
+  // queue runs dry it re-arms the wake-up, so a later push makes the eventfd readable.
+  size_t drain(std::vector<Completion>& out, size_t max);
+
+  // Consumer side: blocks until a completion is queued or `timeout_ms` passes (-1: forever).
+  void wait(int timeout_ms);
+
+  // Makes the eventfd readable now, so a waiting consumer looks again (e.g. to stop).
+  void wake();
+
+  // Readable when completions may be waiting; for event loops (asyncio's add_reader).
+  int fd() const { return event_fd_; }
+
+ private:
+  void clear_event();
+
+  moodycamel::ConcurrentQueue<Completion> queue_;
+  std::atomic<bool> consumer_waiting_{true};
+  int event_fd_ = -1;
+};
+
+}  // namespace tritonlink

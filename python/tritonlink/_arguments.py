@@ -1,0 +1,89 @@
+"""Validation of the arguments every call shares, shared by Client and AsyncClient."""
+
+from __future__ import annotations
+
+import re
+from typing import Any, Iterable, Mapping, Optional
+
+from ._tensors import InferRequestedOutput, InputsArg, core_inputs, core_outputs
+
+# gRPC metadata keys: lowercase letters, digits and -_. ; "grpc-" is reserved for gRPC itself.
+_HEADER_KEY = re.compile(r"^[0-9a-z_.\-]+$")
+
+
+def check_text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be str, not {type(value).__name__}")
+    return value
+
+
+def core_headers(headers: Optional[Mapping[str, str]]) -> Optional[list]:
+    if headers is None:
+        return None
+    if not isinstance(headers, Mapping):
+        raise TypeError(f"headers must be a mapping of str to str, not {type(headers).__name__}")
+    prepared = []
+    for key, value in headers.items():
+        if not isinstance(key, str) or not isinstance(value, str):
+            raise TypeError(f"header {key!r} must map a str to a str")
+        key = key.lower()
+        if not _HEADER_KEY.match(key) or key.startswith("grpc-"):
+            raise ValueError(f"header name {key!r} is not a valid gRPC metadata key")
+        if not key.endswith("-bin") and not all(" " <= c <= "~" for c in value):
+            raise ValueError(f"header {key!r} must be printable ASCII (or use a name ending in -bin)")
+        prepared.append((key, value))
+    return prepared
+
+
+def core_timeout(client_timeout: Optional[float]) -> Optional[float]:
+    if client_timeout is None:
+        return None
+    if isinstance(client_timeout, bool) or not isinstance(client_timeout, (int, float)):
+        raise TypeError(f"client_timeout must be a number of seconds, not {type(client_timeout).__name__}")
+    if not client_timeout > 0:
+        raise ValueError(f"client_timeout must be positive, got {client_timeout}")
+    return float(client_timeout)
+
+
+def infer_arguments(
+    model_name: str,
+    inputs: InputsArg,
+    outputs: Optional[Iterable[InferRequestedOutput]] = None,
+    model_version: str = "",
+    request_id: str = "",
+    parameters: Optional[Mapping[str, Any]] = None,
+    client_timeout: Optional[float] = None,
+    headers: Optional[Mapping[str, str]] = None,
+) -> tuple:
+    """infer()'s arguments, validated, in the order the compiled core takes them."""
+    check_text(model_name, "model_name")
+    check_text(model_version, "model_version")
+    check_text(request_id, "request_id")
+    if parameters is not None and not isinstance(parameters, Mapping):
+        raise TypeError(f"parameters must be a mapping, not {type(parameters).__name__}")
+    return (
+        model_name,
+        core_inputs(inputs),
+        core_outputs(outputs),
+        model_version,
+        request_id,
+        dict(parameters) if parameters is not None else None,
+        core_timeout(client_timeout),
+        core_headers(headers),
+    )
+
+
+def check_url(url: Any) -> str:
+    check_text(url, "url")
+    if "://" in url and not url.startswith(("dns:", "unix:", "ipv4:", "ipv6:")):
+        raise ValueError(f"url must be host:port (a gRPC target), not {url!r}")
+    return url
+
+
+def split_channel_args(channel_args: Optional[Mapping[str, Any]]) -> tuple:
+    int_args, string_args = {}, {}
+    for key, value in (channel_args or {}).items():
+        if isinstance(value, bool) or not isinstance(value, (int, str)):
+            raise TypeError(f"channel argument {key!r} must be int or str, not {type(value).__name__}")
+        (int_args if isinstance(value, int) else string_args)[key] = value
+    return int_args, string_args

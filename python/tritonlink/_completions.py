@@ -1,0 +1,89 @@
+"""Routing finished calls from a CompletionSink to whoever waits for them.
+
+Every consumer of completions (the dispatcher thread, an asyncio loop, infer_many) owns one
+sink and one router. The router remembers, per call id, what to do when the call ends and the
+input arrays lent to gRPC, which it keeps referenced until gRPC has let go of them.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Callable, Dict, Optional
+
+from . import _core
+from ._result import InferResult
+from .errors import InferenceServerError, error_from_status
+
+_INFER = int(_core.CompletionKind.INFER)
+_JSON = int(_core.CompletionKind.JSON)
+_INPUTS_RELEASED = int(_core.CompletionKind.INPUTS_RELEASED)
+
+# Called with (result, None) on success or (None, error) on failure.
+OnDone = Callable[[Any, Optional[InferenceServerError]], None]
+
+
+class _Pending:
+    __slots__ = ("on_done", "inputs", "model_name", "request_id")
+
+    def __init__(self, on_done: OnDone, inputs: Any, model_name: str, request_id: str) -> None:
+        self.on_done = on_done
+        self.inputs = inputs
+        self.model_name = model_name
+        self.request_id = request_id
+
+
+class CompletionRouter:
+    def __init__(self) -> None:
+        self.sink = _core.CompletionSink()
+        self._pending: Dict[int, _Pending] = {}
+        self._lent_inputs: Dict[int, Any] = {}
+
+    def expect(self, call_id: int, on_done: OnDone, inputs: Any = None, model_name: str = "",
+               request_id: str = "") -> None:
+        """Registers what to do when call `call_id` (started on self.sink) ends."""
+        self._pending[call_id] = _Pending(on_done, inputs, model_name, request_id)
+
+    def forget(self, call_id: int) -> None:
+        """Drops an expectation whose call never started."""
+        self._pending.pop(call_id, None)
+
+    @property
+    def pending(self) -> int:
+        """Calls started and not yet delivered."""
+        return len(self._pending)
+
+    @property
+    def busy(self) -> bool:
+        """Some call is pending, or some delivered call's inputs are still lent to gRPC."""
+        return bool(self._pending or self._lent_inputs)
+
+    def deliver(self, batch: list) -> None:
+        """Runs on_done for each finished call in a batch drained from self.sink."""
+        for call_id, kind, code, message, payload, inputs_released in batch:
+            if kind == _INPUTS_RELEASED:
+                self._lent_inputs.pop(call_id, None)
+                continue
+            pending = self._pending.pop(call_id)
+            if not inputs_released:
+                self._lent_inputs[call_id] = pending.inputs
+            if code == 0:
+                result = InferResult(payload) if kind == _INFER else json.loads(payload)
+                pending.on_done(result, None)
+            else:
+                pending.on_done(None, error_from_status(code, message, pending.model_name, pending.request_id))
+
+    def settle(self, wait_slice_ms: int = 100) -> None:
+        """Waits until nothing is pending or lent: input arrays must outlive gRPC's use of them."""
+        while self.busy:
+            if not self.drain_all():
+                self.sink.wait(wait_slice_ms)
+
+    def drain_all(self) -> int:
+        """Delivers everything queued now, without waiting; returns how many calls ended."""
+        delivered = 0
+        while True:
+            batch = self.sink.drain()
+            if not batch:
+                return delivered
+            self.deliver(batch)
+            delivered += len(batch)

@@ -1,0 +1,191 @@
+"""asyncio client: ``tritonlink.aio.AsyncClient``, the same methods as Client as coroutines.
+
+Completions wake the event loop through one file descriptor (an eventfd watched with
+``loop.add_reader``); the loop drains them in batches and resolves futures. No thread per
+request, no call_soon_threadsafe per completion; works with uvloop. Cancelling the awaiting
+task cancels the gRPC call.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+from typing import Any, Iterable, Mapping, Optional
+
+from . import _control, _core, _lifecycle
+from ._arguments import check_url, core_headers, core_timeout, infer_arguments, split_channel_args
+from ._completions import CompletionRouter
+from ._result import InferResult
+from ._tensors import InferRequestedOutput, InputsArg
+from .errors import InFlightLimitError
+
+
+class _LoopDriver:
+    """The engine's completions for one event loop."""
+
+    def __init__(self, core: Any, loop: asyncio.AbstractEventLoop) -> None:
+        self.loop = loop
+        self.engine = _core.AsyncEngine(core)
+        self.router = CompletionRouter()
+        self.ids = itertools.count(1)
+        loop.add_reader(self.router.sink.fd, self.router.drain_all)
+
+    def start(self, arguments: Optional[tuple], rpc: Optional[_control.Rpc], timeout, headers) -> "asyncio.Future":
+        future = self.loop.create_future()
+
+        def on_done(result, error):
+            if future.done():  # cancelled by the awaiting task
+                return
+            if error is None:
+                future.set_result(result)
+            else:
+                future.set_exception(error)
+
+        call_id = next(self.ids)
+        if arguments is not None:
+            self.router.expect(call_id, on_done, arguments[1], arguments[0], arguments[4])
+        else:
+            self.router.expect(call_id, on_done, None, rpc.model_name)
+        try:
+            if arguments is not None:
+                self.engine.start_infer(self.router.sink, call_id, *arguments)
+            else:
+                self.engine.start_json(self.router.sink, call_id, rpc.method, json.dumps(rpc.request),
+                                       timeout, headers)
+        except BaseException:
+            self.router.forget(call_id)
+            raise
+        future.add_done_callback(lambda f: f.cancelled() and self.engine.cancel(call_id))
+        return future
+
+    def close(self) -> None:
+        self.engine.shutdown()  # every call in flight is delivered (cancelled) to the sink
+        self.router.settle()
+        self.loop.remove_reader(self.router.sink.fd)
+
+
+class AsyncClient:
+    """An asyncio client of one Triton Inference Server; see :class:`tritonlink.Client`.
+
+    It binds to the event loop that first uses it. ``max_in_flight`` bounds the requests in
+    flight; when reached, a new one waits (``block_when_full=True``) or raises
+    :class:`InFlightLimitError`.
+    """
+
+    def __init__(
+        self,
+        url: str,
+        *,
+        channel_args: Optional[Mapping[str, Any]] = None,
+        max_in_flight: Optional[int] = None,
+        block_when_full: bool = True,
+    ) -> None:
+        self._url = check_url(url)
+        if max_in_flight is not None and (not isinstance(max_in_flight, int) or max_in_flight < 1):
+            raise ValueError(f"max_in_flight must be a positive int or None, got {max_in_flight!r}")
+        self._core: Optional[Any] = _core.Client(self._url, *split_channel_args(channel_args))
+        self._closed_reason = "closed"
+        self._driver: Optional[_LoopDriver] = None
+        self._max_in_flight = max_in_flight
+        self._slots: Optional[asyncio.Semaphore] = None
+        self._block_when_full = block_when_full
+        _lifecycle.track(self)
+
+    @property
+    def url(self) -> str:
+        return self._url
+
+    def _loop_driver(self) -> _LoopDriver:
+        if self._core is None:
+            raise RuntimeError(f"this tritonlink AsyncClient is {self._closed_reason}")
+        loop = asyncio.get_running_loop()
+        if self._driver is None:
+            self._driver = _LoopDriver(self._core, loop)
+            if self._max_in_flight:
+                self._slots = asyncio.Semaphore(self._max_in_flight)
+        elif self._driver.loop is not loop:
+            raise RuntimeError("this AsyncClient is bound to another event loop")
+        return self._driver
+
+    async def _await(self, arguments: Optional[tuple], rpc: Optional[_control.Rpc] = None, timeout=None,
+                     headers=None) -> Any:
+        driver = self._loop_driver()
+        slots = self._slots
+        if slots is not None:
+            if slots.locked() and not self._block_when_full:
+                raise InFlightLimitError(f"{self._url}: max_in_flight requests are already in flight")
+            await slots.acquire()
+        try:
+            return await driver.start(arguments, rpc, timeout, headers)
+        finally:
+            if slots is not None:
+                slots.release()
+
+    async def infer(
+        self,
+        model_name: str,
+        inputs: InputsArg,
+        outputs: Optional[Iterable[InferRequestedOutput]] = None,
+        model_version: str = "",
+        request_id: str = "",
+        parameters: Optional[Mapping[str, Any]] = None,
+        client_timeout: Optional[float] = None,
+        headers: Optional[Mapping[str, str]] = None,
+    ) -> InferResult:
+        """As Client.infer; cancelling the awaiting task cancels the call."""
+        arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
+                                    client_timeout, headers)
+        return await self._await(arguments)
+
+    async def _rpc(self, rpc: _control.Rpc, headers, client_timeout) -> Any:
+        response = await self._await(None, rpc, core_timeout(client_timeout), core_headers(headers))
+        return rpc.result(response)
+
+    async def is_server_live(self, headers=None, client_timeout=None) -> bool:
+        return await self._rpc(_control.server_live(), headers, client_timeout)
+
+    async def is_server_ready(self, headers=None, client_timeout=None) -> bool:
+        return await self._rpc(_control.server_ready(), headers, client_timeout)
+
+    async def is_model_ready(self, model_name: str, model_version: str = "", headers=None,
+                             client_timeout=None) -> bool:
+        return await self._rpc(_control.model_ready(model_name, model_version), headers, client_timeout)
+
+    async def get_server_metadata(self, headers=None, client_timeout=None) -> dict:
+        return await self._rpc(_control.server_metadata(), headers, client_timeout)
+
+    async def get_model_metadata(self, model_name: str, model_version: str = "", headers=None,
+                                 client_timeout=None) -> dict:
+        return await self._rpc(_control.model_metadata(model_name, model_version), headers, client_timeout)
+
+    async def get_model_config(self, model_name: str, model_version: str = "", headers=None,
+                               client_timeout=None) -> dict:
+        return await self._rpc(_control.model_config(model_name, model_version), headers, client_timeout)
+
+    def close_nowait(self) -> None:
+        """Cancels what is in flight (each awaiting task gets a CancelledError) and releases the
+        channel, without awaiting. Closing twice is harmless."""
+        driver, self._driver = self._driver, None
+        self._core = None
+        if driver is not None:
+            driver.close()
+
+    async def close(self) -> None:
+        self.close_nowait()
+
+    def _disown_after_fork(self) -> tuple:
+        inherited = (self._core, self._driver)
+        self._core, self._driver = None, None
+        self._closed_reason = "unusable in this process: it was created before os.fork(); create a new client"
+        return inherited
+
+    async def __aenter__(self) -> "AsyncClient":
+        return self
+
+    async def __aexit__(self, *exc_info: Any) -> None:
+        await self.close()
+
+    def __repr__(self) -> str:
+        state = "open" if self._core is not None else self._closed_reason
+        return f"tritonlink.aio.AsyncClient({self._url!r}, {state})"
