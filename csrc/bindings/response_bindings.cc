@@ -32,16 +32,17 @@ py::array output_view(const py::object& self, py::ssize_t index, const py::dtype
                           (out.has_typed_contents ? " (typed contents are not supported)" : ""));
   }
   std::vector<py::ssize_t> shape;
-  size_t elements = 1;
+  // Shapes come from the wire: the byte count is computed with overflow checks.
+  size_t bytes = static_cast<size_t>(dtype.itemsize());
+  bool overflow = false;
   for (int64_t dim : out.shape) {
     if (dim < 0) throw py::value_error("output '" + out.name + "' has a negative dimension");
     shape.push_back(static_cast<py::ssize_t>(dim));
-    elements *= static_cast<size_t>(dim);
+    overflow = overflow || __builtin_mul_overflow(bytes, static_cast<size_t>(dim), &bytes);
   }
-  const size_t itemsize = static_cast<size_t>(dtype.itemsize());
-  if (elements * itemsize != out.size) {
-    throw py::value_error("output '" + out.name + "' has " + std::to_string(out.size) + " bytes but shape and " +
-                          out.datatype + " need " + std::to_string(elements * itemsize));
+  if (overflow || bytes != out.size) {
+    throw py::value_error("output '" + out.name + "' has " + std::to_string(out.size) + " bytes, which does not fit " +
+                          "its shape and datatype " + out.datatype);
   }
   // numpy wants a non-null pointer even for an empty array.
   const void* data = out.size ? out.data : response.message.bytes.data();
