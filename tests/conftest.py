@@ -7,6 +7,9 @@ a failure to start it is a test error, never a skip.
 
 from __future__ import annotations
 
+import re
+import subprocess
+import sys
 from dataclasses import dataclass
 
 import pytest
@@ -55,3 +58,23 @@ def client(server):
 def embedded_client(embedded_server):
     with tritonlink.Client(embedded_server.url) as c:
         yield c
+
+
+@pytest.fixture(scope="session")
+def subprocess_server():
+    """The embedded server in a child process (`python -m tritonlink serve --port 0`), for tests
+    that measure this process alone. Yields (process, url)."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "tritonlink", "serve", "--port", "0"],
+        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+    )
+    try:
+        line = proc.stdout.readline()
+        match = re.search(r"listening on (\S+)", line)
+        assert match, f"unexpected first line from the server: {line!r}"
+        yield proc, match.group(1)
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+        proc.wait(timeout=10)
+        proc.stdout.close()

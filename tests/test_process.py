@@ -16,32 +16,22 @@ import tritonlink
 from tritonlink import _core
 
 
-@pytest.fixture
-def cli_server():
-    """`python -m tritonlink serve --port 0` in a child process; yields its URL."""
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "tritonlink", "serve", "--port", "0"],
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-    )
+def test_cli_serve_answers_and_stops_on_sigterm():
+    proc = subprocess.Popen([sys.executable, "-m", "tritonlink", "serve", "--port", "0"],
+                            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     try:
-        line = proc.stdout.readline()
-        match = re.search(r"listening on (\S+)", line)
-        assert match, f"unexpected first line from the server: {line!r}"
-        yield proc, match.group(1)
+        url = re.search(r"listening on (\S+)", proc.stdout.readline()).group(1)
+        with tritonlink.Client(url) as client:
+            out = client.infer("identity", {"INPUT0": np.arange(5, dtype=np.int16)}).as_numpy("OUTPUT0")
+        np.testing.assert_array_equal(out, np.arange(5, dtype=np.int16))
+        proc.send_signal(signal.SIGTERM)
+        assert proc.wait(timeout=15) == 0
     finally:
         if proc.poll() is None:
             proc.kill()
-        proc.wait(timeout=10)
         proc.stdout.close()
 
 
-def test_cli_serve_answers_and_stops_on_sigterm(cli_server):
-    proc, url = cli_server
-    with tritonlink.Client(url) as client:
-        out = client.infer("identity", {"INPUT0": np.arange(5, dtype=np.int16)}).as_numpy("OUTPUT0")
-    np.testing.assert_array_equal(out, np.arange(5, dtype=np.int16))
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=15) == 0
 
 
 def test_demo_prints_outputs_and_latency():
@@ -54,8 +44,8 @@ def test_demo_prints_outputs_and_latency():
     assert re.search(r"p50 over 50 calls: tritonlink \d+ us, tritonclient \d+ us", result.stdout)
 
 
-def test_grpcio_tritonclient_and_tritonlink_work_in_one_process(cli_server):
-    _, url = cli_server
+def test_grpcio_tritonclient_and_tritonlink_work_in_one_process(subprocess_server):
+    _, url = subprocess_server
     script = f"""
 import grpc, tritonclient.grpc as tc, tritonlink, numpy as np
 x = np.arange(8, dtype=np.float32)
@@ -86,10 +76,10 @@ def _reset_peak_rss() -> None:
 
 
 @pytest.mark.skipif(not os.path.exists("/proc/self/clear_refs"), reason="needs Linux's resettable peak RSS")
-def test_a_large_call_copies_the_output_at_most_once_and_never_the_input(cli_server):
+def test_a_large_call_copies_the_output_at_most_once_and_never_the_input(subprocess_server):
     """64 MiB through identity: the input is sent from its own memory, and the output costs
     the received message plus at most one contiguous copy (it arrives in many slices)."""
-    _, url = cli_server
+    _, url = subprocess_server
     size = 64 << 20
     x = np.ones(size // 4, np.float32)  # pages touched: already resident before the call
     with tritonlink.Client(url) as client:

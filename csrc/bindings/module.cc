@@ -22,4 +22,8 @@ PYBIND11_MODULE(_core, m) {
   register_async(m);
   register_codec(m);
   register_server(m);
+  m.def(
+      "keep_forever", [](py::object object) { object.inc_ref(); }, py::arg("object"),
+      "Leaks one reference so the object is never destroyed: for gRPC objects inherited through "
+      "fork(), whose destructors would wait on threads that do not exist in the child.");
 }

@@ -27,8 +27,9 @@ struct Completion {
   grpc::Status status;
   std::shared_ptr<InferResponse> response;
   std::string json;
-  // False when gRPC still holds the call's borrowed inputs; a kInputsReleased completion with
-  // the same id follows once it lets go.
+  // False when gRPC still held the call's borrowed inputs; a kInputsReleased completion with
+  // the same id comes once it lets go. It is pushed from another thread, so the consumer may
+  // see it before this completion.
   bool inputs_released = true;
 };
 

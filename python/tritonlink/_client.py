@@ -276,6 +276,9 @@ class Client:
             parts.engine.shutdown()
             parts.dispatcher.stop()
 
+    def _close_at_exit(self) -> None:
+        self.close()
+
     def _disown_after_fork(self) -> tuple:
         """In a forked child: gives up the compiled parts (see _lifecycle) and refuses calls."""
         inherited = (self._core, self._async)

@@ -174,6 +174,9 @@ class AsyncClient:
     async def close(self) -> None:
         self.close_nowait()
 
+    def _close_at_exit(self) -> None:
+        self.close_nowait()
+
     def _disown_after_fork(self) -> tuple:
         inherited = (self._core, self._driver)
         self._core, self._driver = None, None

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
-from . import _core
+from . import _core, _lifecycle
 
 
 class Server:
@@ -24,6 +24,7 @@ class Server:
         self._address = f"{host}:{port}"
         self._host = host
         self._server: Optional[Any] = None
+        _lifecycle.track(self)
 
     def start(self) -> "Server":
         if self._server is None:
@@ -45,6 +46,13 @@ class Server:
     @property
     def url(self) -> str:
         return f"{self._host}:{self.port}"
+
+    def _close_at_exit(self) -> None:
+        self.stop()
+
+    def _disown_after_fork(self) -> Optional[Any]:
+        inherited, self._server = self._server, None
+        return inherited
 
     def wait(self) -> None:
         """Blocks until the server stops."""
