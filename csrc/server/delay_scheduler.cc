@@ -38,8 +38,10 @@ void DelayScheduler::loop() {
       continue;
     }
     // On shutdown, pending tasks run early rather than never: each completes an RPC.
-    if (!stopping_ && !hurried_ && Clock::now() < entries_.top().due) {
-      changed_.wait_until(lock, entries_.top().due);
+    // A copy: wait_until unlocks, and a push meanwhile may move the queue's elements.
+    const Clock::time_point due = entries_.top().due;
+    if (!stopping_ && !hurried_ && Clock::now() < due) {
+      changed_.wait_until(lock, due);
       continue;
     }
     auto task = std::move(const_cast<Entry&>(entries_.top()).task);

@@ -1,0 +1,22 @@
+#!/usr/bin/env bash
+# Builds and runs the C++ tests: the completion sink under ThreadSanitizer, the async engine
+# (against the embedded server) under AddressSanitizer and UndefinedBehaviorSanitizer.
+# Build directories persist under build/, so re-runs are incremental.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+export PATH="$PWD/.venv/bin:$PATH"  # cmake and ninja from the project's environment
+
+run_under() {  # <sanitizer flags> <build dir> <target...>
+  local flags=$1 dir=$2
+  shift 2
+  cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DTRITONLINK_BUILD_TESTS=ON \
+    -DCMAKE_CXX_FLAGS="$flags -fno-omit-frame-pointer" >/dev/null
+  cmake --build "$dir" --target "$@" >/dev/null
+  for target in "$@"; do
+    echo "== $target ($flags)"
+    timeout 300 "$dir/csrc/tests/$target"
+  done
+}
+
+run_under "-fsanitize=thread" build/cpp-tsan completion_sink_test
+run_under "-fsanitize=address,undefined" build/cpp-asan async_engine_test
