@@ -2,25 +2,41 @@
 
 #include <cmath>
 #include <cstring>
+#include <utility>
 
 #include "tensors.h"
 
 namespace tritonlink::server {
 namespace {
 
-// OUTPUT0 = INPUT0 for any datatype and shape; the payload is moved, not copied.
+// OUTPUT0 = INPUT0; the payload is moved, not copied. `identity` takes any datatype and shape
+// (it declares FP32 [-1], as the real test repository's does); `identity_<dtype>` checks its
+// input against its declaration, as Triton checks against a config.
 class IdentityModel : public Model {
  public:
-  IdentityModel() : Model("identity", {{"INPUT0", "FP32", {-1}}}, {{"OUTPUT0", "FP32", {-1}}}) {}
+  IdentityModel() : Model("identity", {{"INPUT0", "FP32", {-1}}}, {{"OUTPUT0", "FP32", {-1}}}), checked_(false) {}
+  IdentityModel(const std::string& suffix, const std::string& datatype)
+      : Model("identity_" + suffix, {{"INPUT0", datatype, {-1}}}, {{"OUTPUT0", datatype, {-1}}}), checked_(true) {}
 
   void infer(inference::ModelInferRequest& request, inference::ModelInferResponse& response, InferDone done) override {
     std::vector<RequestInput> inputs;
     RequestInput input;
     grpc::Status status = collect_inputs(request, &inputs);
     if (status.ok()) status = find_input(inputs, "INPUT0", &input);
+    if (status.ok() && checked_) status = check_declared(name(), this->inputs()[0], input);
     if (status.ok()) add_output(response, "OUTPUT0", input.tensor->datatype(), input.tensor->shape(), std::move(*input.raw));
     done(status);
   }
+
+ private:
+  bool checked_;
+};
+
+// Every Triton datatype, with the lowercase suffix of its identity model.
+constexpr std::pair<const char*, const char*> kIdentityDatatypes[] = {
+    {"bool", "BOOL"},   {"uint8", "UINT8"}, {"uint16", "UINT16"}, {"uint32", "UINT32"}, {"uint64", "UINT64"},
+    {"int8", "INT8"},   {"int16", "INT16"}, {"int32", "INT32"},   {"int64", "INT64"},   {"fp16", "FP16"},
+    {"fp32", "FP32"},   {"fp64", "FP64"},   {"bf16", "BF16"},     {"bytes", "BYTES"},
 };
 
 // OUTPUT0 = INPUT0 + INPUT1 and OUTPUT1 = INPUT0 - INPUT1, FP32 [16].
@@ -97,6 +113,7 @@ class SleepModel : public Model {
 std::vector<std::unique_ptr<Model>> make_builtin_models(DelayScheduler& scheduler) {
   std::vector<std::unique_ptr<Model>> models;
   models.push_back(std::make_unique<IdentityModel>());
+  for (const auto& [suffix, datatype] : kIdentityDatatypes) models.push_back(std::make_unique<IdentityModel>(suffix, datatype));
   models.push_back(std::make_unique<AddSubModel>());
   models.push_back(std::make_unique<SleepModel>(scheduler));
   return models;

@@ -8,6 +8,7 @@
 #include <grpcpp/support/status.h>
 
 #include "grpc_service.pb.h"
+#include "model.h"
 
 namespace tritonlink::server {
 
@@ -21,9 +22,13 @@ struct RequestInput {
   std::string* raw = nullptr;  // raw_input_contents entry; the handler may move it out
 };
 
-// Finds every input the request carries, checking that each has a raw payload whose size
-// agrees with its datatype and shape.
+// Finds every input the request carries, checking that each has a raw payload that agrees
+// with its datatype and shape (for BYTES: every length prefix, and the element count).
 grpc::Status collect_inputs(inference::ModelInferRequest& request, std::vector<RequestInput>* inputs);
+
+// Checks an input against what `model` declares for it, as Triton checks against a model's
+// config: the same datatype, and the same rank with each dimension equal or -1.
+grpc::Status check_declared(const std::string& model, const TensorSpec& spec, const RequestInput& input);
 
 // The input called `name`, or an INVALID_ARGUMENT status naming it.
 grpc::Status find_input(const std::vector<RequestInput>& inputs, const std::string& name, RequestInput* found);
