@@ -5,6 +5,18 @@
 #include <grpcpp/support/channel_arguments.h>
 
 namespace tritonlink {
+namespace {
+
+std::shared_ptr<grpc::ChannelCredentials> credentials(const ChannelConfig& config) {
+  if (!config.tls) return grpc::InsecureChannelCredentials();
+  grpc::SslCredentialsOptions options;
+  options.pem_root_certs = config.tls->root_certificates;
+  options.pem_private_key = config.tls->private_key;
+  options.pem_cert_chain = config.tls->certificate_chain;
+  return grpc::SslCredentials(options);
+}
+
+}  // namespace
 
 std::shared_ptr<grpc::Channel> make_channel(const ChannelConfig& config) {
   grpc::ChannelArguments args;
@@ -13,7 +25,7 @@ std::shared_ptr<grpc::Channel> make_channel(const ChannelConfig& config) {
   args.SetMaxSendMessageSize(-1);
   for (const auto& [key, value] : config.int_args) args.SetInt(key, value);
   for (const auto& [key, value] : config.string_args) args.SetString(key, value);
-  return grpc::CreateCustomChannel(config.target, grpc::InsecureChannelCredentials(), args);
+  return grpc::CreateCustomChannel(config.target, credentials(config), args);
 }
 
 }  // namespace tritonlink

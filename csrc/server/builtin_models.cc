@@ -4,6 +4,11 @@
 #include <cstring>
 #include <utility>
 
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "bytes_tensor.h"
+#include "request_options.h"
 #include "tensors.h"
 
 namespace tritonlink::server {
@@ -108,6 +113,66 @@ class SleepModel : public Model {
   DelayScheduler& scheduler_;
 };
 
+// OUTPUT0 = INPUT0, and PARAMETERS: one BYTES element holding the request's options as the
+// model sees them, as JSON: {"parameters": {custom ones}, "sequence_id", "sequence_start",
+// "sequence_end", "timeout_us", "priority"}. The real test repository's echo_parameters
+// writes the same (without priority, which Triton does not show its backends).
+class EchoParametersModel : public Model {
+ public:
+  EchoParametersModel()
+      : Model("echo_parameters", {{"INPUT0", "FP32", {-1}}}, {{"OUTPUT0", "FP32", {-1}}, {"PARAMETERS", "BYTES", {1}}}) {}
+
+  void infer(inference::ModelInferRequest& request, inference::ModelInferResponse& response, InferDone done) override {
+    std::vector<RequestInput> inputs;
+    RequestInput input;
+    RequestOptions options;
+    std::string json;
+    grpc::Status status = collect_inputs(request, &inputs);
+    if (status.ok()) status = find_input(inputs, "INPUT0", &input);
+    if (status.ok()) status = read_request_options(request, &options);
+    if (status.ok()) status = to_json(options, &json);
+    if (!status.ok()) return done(status);
+    add_output(response, "OUTPUT0", input.tensor->datatype(), input.tensor->shape(), std::move(*input.raw));
+    google::protobuf::RepeatedField<int64_t> one;
+    one.Add(1);
+    add_output(response, "PARAMETERS", "BYTES", one, encode_bytes_tensor({json}));
+    done(grpc::Status::OK);
+  }
+
+ private:
+  static google::protobuf::Value parameter_json(const inference::InferParameter& p) {
+    google::protobuf::Value v;
+    switch (p.parameter_choice_case()) {
+      case inference::InferParameter::kBoolParam: v.set_bool_value(p.bool_param()); break;
+      case inference::InferParameter::kInt64Param: v.set_number_value(static_cast<double>(p.int64_param())); break;
+      case inference::InferParameter::kUint64Param: v.set_number_value(static_cast<double>(p.uint64_param())); break;
+      case inference::InferParameter::kDoubleParam: v.set_number_value(p.double_param()); break;
+      case inference::InferParameter::kStringParam: v.set_string_value(p.string_param()); break;
+      default: v.set_null_value(google::protobuf::NULL_VALUE); break;
+    }
+    return v;
+  }
+
+  static grpc::Status to_json(const RequestOptions& options, std::string* json) {
+    google::protobuf::Struct echo;
+    auto& fields = *echo.mutable_fields();
+    auto& custom = *fields["parameters"].mutable_struct_value()->mutable_fields();
+    for (const auto& [name, value] : options.custom) custom[name] = parameter_json(*value);
+    if (const auto* id = std::get_if<std::string>(&options.sequence_id)) {
+      fields["sequence_id"].set_string_value(*id);
+    } else {
+      fields["sequence_id"].set_number_value(static_cast<double>(std::get<uint64_t>(options.sequence_id)));
+    }
+    fields["sequence_start"].set_bool_value(options.sequence_start);
+    fields["sequence_end"].set_bool_value(options.sequence_end);
+    fields["timeout_us"].set_number_value(static_cast<double>(options.timeout_us));
+    fields["priority"].set_number_value(static_cast<double>(options.priority));
+    const auto printed = google::protobuf::util::MessageToJsonString(echo, json);
+    if (printed.ok()) return grpc::Status::OK;
+    return grpc::Status(grpc::StatusCode::INTERNAL, std::string(printed.message()));
+  }
+};
+
 }  // namespace
 
 std::vector<std::unique_ptr<Model>> make_builtin_models(DelayScheduler& scheduler) {
@@ -115,6 +180,7 @@ std::vector<std::unique_ptr<Model>> make_builtin_models(DelayScheduler& schedule
   models.push_back(std::make_unique<IdentityModel>());
   for (const auto& [suffix, datatype] : kIdentityDatatypes) models.push_back(std::make_unique<IdentityModel>(suffix, datatype));
   models.push_back(std::make_unique<AddSubModel>());
+  models.push_back(std::make_unique<EchoParametersModel>());
   models.push_back(std::make_unique<SleepModel>(scheduler));
   return models;
 }

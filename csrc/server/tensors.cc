@@ -4,6 +4,7 @@
 #include <unordered_set>
 
 #include "bytes_tensor.h"
+#include "classification.h"
 
 namespace tritonlink::server {
 namespace {
@@ -58,6 +59,27 @@ std::string dims_text(It begin, It end) {
   std::string text = "[";
   for (It it = begin; it != end; ++it) text += (it == begin ? "" : ",") + std::to_string(*it);
   return text + "]";
+}
+
+// Outputs requested with "classification" = k come back as their top k classes.
+grpc::Status classify_requested_outputs(const inference::ModelInferRequest& request,
+                                        inference::ModelInferResponse& response) {
+  for (const auto& wanted : request.outputs()) {
+    const auto it = wanted.parameters().find("classification");
+    if (it == wanted.parameters().end()) continue;
+    if (it->second.parameter_choice_case() != inference::InferParameter::kInt64Param || it->second.int64_param() < 0) {
+      return invalid("invalid value type for 'classification' parameter of output '" + wanted.name() +
+                     "', expected a non-negative int64_param");
+    }
+    if (it->second.int64_param() == 0) continue;
+    for (int i = 0; i < response.outputs_size(); ++i) {
+      if (response.outputs(i).name() != wanted.name() || i >= response.raw_output_contents_size()) continue;
+      grpc::Status status = classify(*response.mutable_outputs(i), *response.mutable_raw_output_contents(i),
+                                     static_cast<uint64_t>(it->second.int64_param()));
+      if (!status.ok()) return status;
+    }
+  }
+  return grpc::Status::OK;
 }
 
 }  // namespace
@@ -142,7 +164,7 @@ grpc::Status select_requested_outputs(const inference::ModelInferRequest& reques
   }
   response.mutable_outputs()->Swap(selected.mutable_outputs());
   response.mutable_raw_output_contents()->Swap(selected.mutable_raw_output_contents());
-  return grpc::Status::OK;
+  return classify_requested_outputs(request, response);
 }
 
 }  // namespace tritonlink::server

@@ -37,7 +37,8 @@ grpc::Status find_input(const std::vector<RequestInput>& inputs, const std::stri
 void add_output(inference::ModelInferResponse& response, const std::string& name, const std::string& datatype,
                 const google::protobuf::RepeatedField<int64_t>& shape, std::string payload);
 
-// Keeps only the outputs the request asked for (all when it named none), in the model's order.
+// Keeps only the outputs the request asked for (all when it named none), in the model's order,
+// and turns those asked for with "classification" = k into their top k classes.
 grpc::Status select_requested_outputs(const inference::ModelInferRequest& request,
                                       inference::ModelInferResponse& response);
 

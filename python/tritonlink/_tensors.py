@@ -114,13 +114,21 @@ class InferInput:
 
 
 class InferRequestedOutput:
-    """An output the request asks for; without any, the server returns every output."""
+    """An output the request asks for; without any, the server returns every output.
+
+    ``class_count`` > 0 asks the server for the output's top ``class_count`` classes instead of
+    its values (Triton's ``classification`` parameter): a BYTES tensor of "value:index[:label]".
+    """
 
     __slots__ = ("_name", "_parameters")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, class_count: int = 0) -> None:
         self._name = _check_name(name, "output")
-        self._parameters: dict = {}
+        if isinstance(class_count, bool) or not isinstance(class_count, (int, np.integer)):
+            raise TypeError(f"class_count of output '{name}' must be an int, not {type(class_count).__name__}")
+        if class_count < 0:
+            raise ValueError(f"class_count of output '{name}' must not be negative, got {class_count}")
+        self._parameters: dict = {"classification": int(class_count)} if class_count else {}
 
     def name(self) -> str:
         return self._name
