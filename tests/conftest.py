@@ -30,15 +30,20 @@ class ServerUnderTest:
         return self.kind == "triton"
 
 
+# Request headers that both servers hand to their models as request parameters (Triton's
+# --grpc-header-forward-pattern), so that tests can see which headers arrived.
+HEADER_FORWARD_PATTERN = "authorization|x-forwarded-.*"
+
+
 @pytest.fixture(scope="session")
 def embedded_server():
-    with Server() as server:
+    with Server(header_forward_pattern=HEADER_FORWARD_PATTERN) as server:
         yield ServerUnderTest("embedded", server.url)
 
 
 @pytest.fixture(scope="session")
 def real_triton_server():
-    with RealTritonServer() as server:
+    with RealTritonServer(extra_args=[f"--grpc-header-forward-pattern={HEADER_FORWARD_PATTERN}"]) as server:
         yield ServerUnderTest("triton", server.grpc_url)
 
 

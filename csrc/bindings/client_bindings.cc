@@ -52,9 +52,17 @@ std::string call_json(InferClient& client, const std::string& method, const std:
   return response_json;
 }
 
-ChannelConfig channel_config(const std::string& target, const py::dict& int_args, const py::dict& string_args) {
+std::string optional_bytes(const py::handle& value) { return value.is_none() ? std::string() : value.cast<std::string>(); }
+
+// `tls`: None, or (root certificates, private key, certificate chain), each PEM bytes or None.
+ChannelConfig channel_config(const std::string& target, const py::dict& int_args, const py::dict& string_args,
+                             const py::handle& tls) {
   ChannelConfig config;
   config.target = target;
+  if (!tls.is_none()) {
+    const auto pems = py::reinterpret_borrow<py::tuple>(tls);
+    config.tls = TlsConfig{optional_bytes(pems[0]), optional_bytes(pems[1]), optional_bytes(pems[2])};
+  }
   for (const auto& [key, value] : int_args) config.int_args.emplace_back(key.cast<std::string>(), value.cast<int>());
   for (const auto& [key, value] : string_args) {
     config.string_args.emplace_back(key.cast<std::string>(), value.cast<std::string>());
@@ -67,10 +75,12 @@ ChannelConfig channel_config(const std::string& target, const py::dict& int_args
 void register_client(py::module_& m) {
   py::class_<InferClient>(m, "Client", "A channel to one Triton-protocol server (see tritonlink.Client).")
       .def(py::init(
-               [](const std::string& target, const py::dict& int_args, const py::dict& string_args) {
-                 return std::make_unique<InferClient>(channel_config(target, int_args, string_args));
+               [](const std::string& target, const py::dict& int_args, const py::dict& string_args,
+                  const py::object& tls) {
+                 return std::make_unique<InferClient>(channel_config(target, int_args, string_args, tls));
                }),
-           py::arg("target"), py::arg("int_args") = py::dict(), py::arg("string_args") = py::dict())
+           py::arg("target"), py::arg("int_args") = py::dict(), py::arg("string_args") = py::dict(),
+           py::arg("tls") = py::none())
       .def("infer", &infer, py::arg("model_name"), py::arg("inputs"), py::arg("outputs"), py::arg("model_version"),
            py::arg("request_id"), py::arg("parameters"), py::arg("timeout_s"), py::arg("headers"))
       .def("call_json", &call_json, py::arg("method"), py::arg("request_json"), py::arg("timeout_s"),

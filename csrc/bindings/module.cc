@@ -7,6 +7,7 @@ namespace py = pybind11;
 
 namespace tritonlink::bindings {
 void register_async(py::module_& m);
+void register_bytes(py::module_& m);
 void register_client(py::module_& m);
 void register_codec(py::module_& m);
 void register_response(py::module_& m);
@@ -21,6 +22,7 @@ PYBIND11_MODULE(_core, m) {
   register_client(m);
   register_async(m);
   register_codec(m);
+  register_bytes(m);
   register_server(m);
   m.def(
       "keep_forever", [](py::object object) { object.inc_ref(); }, py::arg("object"),

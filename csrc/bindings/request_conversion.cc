@@ -9,8 +9,32 @@ namespace py = pybind11;
 namespace tritonlink::bindings {
 namespace {
 
+// numpy's abstract scalar types, looked up once: numpy scalars carry their own width and
+// signedness, so np.uint64 values go as uint64_param (tritonlink sends `priority` that way).
+struct NumpyScalarTypes {
+  py::object bool_, unsigned_integer, signed_integer, floating;
+};
+
+const NumpyScalarTypes& numpy_scalar_types() {
+  static const auto* types = [] {
+    const py::module_ np = py::module_::import("numpy");
+    return new NumpyScalarTypes{np.attr("bool_"), np.attr("unsignedinteger"), np.attr("signedinteger"),
+                                np.attr("floating")};
+  }();  // leaked on purpose: no destructor at exit
+  return *types;
+}
+
+bool is_instance(const py::handle& value, const py::object& type) {
+  return PyObject_IsInstance(value.ptr(), type.ptr()) == 1;
+}
+
 ParameterValue parameter_value(const std::string& key, const py::handle& value) {
   if (PyBool_Check(value.ptr())) return value.ptr() == Py_True;
+  const NumpyScalarTypes& np = numpy_scalar_types();
+  if (is_instance(value, np.bool_)) return value.cast<bool>();
+  if (is_instance(value, np.unsigned_integer)) return value.attr("item")().cast<uint64_t>();
+  if (is_instance(value, np.signed_integer)) return value.attr("item")().cast<int64_t>();
+  if (is_instance(value, np.floating)) return value.attr("item")().cast<double>();
   if (PyLong_Check(value.ptr())) {
     int overflow = 0;
     const long long v = PyLong_AsLongLongAndOverflow(value.ptr(), &overflow);
@@ -82,7 +106,14 @@ CallOptions call_options_from_python(const py::handle& timeout_s, const py::hand
   if (!headers.is_none()) {
     for (const auto& item : headers) {
       const auto pair = py::reinterpret_borrow<py::tuple>(item);
-      options.headers.emplace_back(pair[0].cast<std::string>(), pair[1].cast<std::string>());
+      std::string key = pair[0].cast<std::string>();
+      std::string value = pair[1].cast<std::string>();
+      if (key == kCompressionRequestKey) {
+        options.compression = compression_algorithm_named(value);
+        if (!options.compression) throw py::value_error("unknown compression_algorithm '" + value + "'");
+      } else {
+        options.headers.emplace_back(std::move(key), std::move(value));
+      }
     }
   }
   return options;

@@ -10,7 +10,8 @@
 
 namespace tritonlink::bindings {
 
-// {name: bool | int | float | str} or None. Ints above INT64_MAX go as uint64_param.
+// {name: bool | int | float | str | numpy scalar} or None. Ints above INT64_MAX and numpy
+// unsigned integers go as uint64_param.
 Parameters parameters_from_python(const pybind11::handle& parameters);
 
 // The validated inputs built by tritonlink's Python layer: a sequence of
@@ -21,6 +22,8 @@ InferRequest request_from_python(const std::string& model_name, const pybind11::
                                  const pybind11::handle& outputs, const std::string& model_version,
                                  const std::string& request_id, const pybind11::handle& parameters);
 
+// `headers`: (key, value) pairs or None; an entry keyed kCompressionRequestKey sets the
+// call's compression instead (ValueError for an unknown algorithm).
 CallOptions call_options_from_python(const pybind11::handle& timeout_s, const pybind11::handle& headers);
 
 }  // namespace tritonlink::bindings

@@ -3,6 +3,9 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include "bytes_conversion.h"
+#include "shapes.h"
+
 namespace py = pybind11;
 
 namespace tritonlink::bindings {
@@ -31,15 +34,10 @@ py::array output_view(const py::object& self, py::ssize_t index, const py::dtype
     throw py::value_error("output '" + out.name + "' has no raw contents in the response" +
                           (out.has_typed_contents ? " (typed contents are not supported)" : ""));
   }
-  std::vector<py::ssize_t> shape;
-  // Shapes come from the wire: the byte count is computed with overflow checks.
-  size_t bytes = static_cast<size_t>(dtype.itemsize());
-  bool overflow = false;
-  for (int64_t dim : out.shape) {
-    if (dim < 0) throw py::value_error("output '" + out.name + "' has a negative dimension");
-    shape.push_back(static_cast<py::ssize_t>(dim));
-    overflow = overflow || __builtin_mul_overflow(bytes, static_cast<size_t>(dim), &bytes);
-  }
+  std::vector<py::ssize_t> shape(out.shape.begin(), out.shape.end());
+  size_t bytes = 0;
+  const bool overflow =
+      __builtin_mul_overflow(checked_element_count(out.name, out.shape), static_cast<size_t>(dtype.itemsize()), &bytes);
   if (overflow || bytes != out.size) {
     throw py::value_error("output '" + out.name + "' has " + std::to_string(out.size) + " bytes, which does not fit " +
                           "its shape and datatype " + out.datatype);
@@ -49,6 +47,13 @@ py::array output_view(const py::object& self, py::ssize_t index, const py::dtype
   py::array view(dtype, shape, {}, data, self);
   py::detail::array_proxy(view.ptr())->flags &= ~py::detail::npy_api::NPY_ARRAY_WRITEABLE_;
   return view;
+}
+
+// The BYTES output at `index` as a new object array of bytes shaped as the output says.
+py::array output_bytes(const PyInferResponse& self, py::ssize_t index) {
+  const OutputTensor& out = output_at(*self.response, index);
+  if (!out.has_data) throw py::value_error("output '" + out.name + "' has no raw contents in the response");
+  return bytes_output_array(out.name, std::string_view(out.data, out.size), out.shape);
 }
 
 py::dict output_description(const OutputTensor& out) {
@@ -82,7 +87,9 @@ void register_response(py::module_& m) {
           [](const PyInferResponse& r, py::ssize_t index) { return output_description(output_at(*r.response, index)); },
           py::arg("index"), "The output's name, datatype, shape and parameters as a dict.")
       .def("output_view", &output_view, py::arg("index"), py::arg("dtype"),
-           "A read-only numpy view of the output's raw contents; it keeps this response alive.");
+           "A read-only numpy view of the output's raw contents; it keeps this response alive.")
+      .def("output_bytes", &output_bytes, py::arg("index"),
+           "A BYTES output's elements as a new numpy object array of bytes.");
 }
 
 }  // namespace tritonlink::bindings

@@ -11,6 +11,16 @@ void CallOptions::apply(grpc::ClientContext& context) const {
     context.set_deadline(std::chrono::system_clock::now() + timeout);
   }
   for (const auto& [key, value] : headers) context.AddMetadata(key, value);
+  if (compression) context.set_compression_algorithm(*compression);
+}
+
+std::optional<grpc_compression_algorithm> compression_algorithm_named(const std::string& name) {
+  // Parsed here rather than by grpc_compression_algorithm_parse: set_compression_algorithm
+  // aborts the process on a value it does not know, so only these three ever reach it.
+  if (name == "gzip") return GRPC_COMPRESS_GZIP;
+  if (name == "deflate") return GRPC_COMPRESS_DEFLATE;
+  if (name == "identity") return GRPC_COMPRESS_NONE;
+  return std::nullopt;
 }
 
 }  // namespace tritonlink

@@ -2,25 +2,46 @@
 
 #include <cmath>
 #include <cstring>
+#include <utility>
 
+#include <google/protobuf/struct.pb.h>
+#include <google/protobuf/util/json_util.h>
+
+#include "bytes_tensor.h"
+#include "request_options.h"
 #include "tensors.h"
 
 namespace tritonlink::server {
 namespace {
 
-// OUTPUT0 = INPUT0 for any datatype and shape; the payload is moved, not copied.
+// OUTPUT0 = INPUT0; the payload is moved, not copied. `identity` takes any datatype and shape
+// (it declares FP32 [-1], as the real test repository's does); `identity_<dtype>` checks its
+// input against its declaration, as Triton checks against a config.
 class IdentityModel : public Model {
  public:
-  IdentityModel() : Model("identity", {{"INPUT0", "FP32", {-1}}}, {{"OUTPUT0", "FP32", {-1}}}) {}
+  IdentityModel() : Model("identity", {{"INPUT0", "FP32", {-1}}}, {{"OUTPUT0", "FP32", {-1}}}), checked_(false) {}
+  IdentityModel(const std::string& suffix, const std::string& datatype)
+      : Model("identity_" + suffix, {{"INPUT0", datatype, {-1}}}, {{"OUTPUT0", datatype, {-1}}}), checked_(true) {}
 
   void infer(inference::ModelInferRequest& request, inference::ModelInferResponse& response, InferDone done) override {
     std::vector<RequestInput> inputs;
     RequestInput input;
     grpc::Status status = collect_inputs(request, &inputs);
     if (status.ok()) status = find_input(inputs, "INPUT0", &input);
+    if (status.ok() && checked_) status = check_declared(name(), this->inputs()[0], input);
     if (status.ok()) add_output(response, "OUTPUT0", input.tensor->datatype(), input.tensor->shape(), std::move(*input.raw));
     done(status);
   }
+
+ private:
+  bool checked_;
+};
+
+// Every Triton datatype, with the lowercase suffix of its identity model.
+constexpr std::pair<const char*, const char*> kIdentityDatatypes[] = {
+    {"bool", "BOOL"},   {"uint8", "UINT8"}, {"uint16", "UINT16"}, {"uint32", "UINT32"}, {"uint64", "UINT64"},
+    {"int8", "INT8"},   {"int16", "INT16"}, {"int32", "INT32"},   {"int64", "INT64"},   {"fp16", "FP16"},
+    {"fp32", "FP32"},   {"fp64", "FP64"},   {"bf16", "BF16"},     {"bytes", "BYTES"},
 };
 
 // OUTPUT0 = INPUT0 + INPUT1 and OUTPUT1 = INPUT0 - INPUT1, FP32 [16].
@@ -92,12 +113,74 @@ class SleepModel : public Model {
   DelayScheduler& scheduler_;
 };
 
+// OUTPUT0 = INPUT0, and PARAMETERS: one BYTES element holding the request's options as the
+// model sees them, as JSON: {"parameters": {custom ones}, "sequence_id", "sequence_start",
+// "sequence_end", "timeout_us", "priority"}. The real test repository's echo_parameters
+// writes the same (without priority, which Triton does not show its backends).
+class EchoParametersModel : public Model {
+ public:
+  EchoParametersModel()
+      : Model("echo_parameters", {{"INPUT0", "FP32", {-1}}}, {{"OUTPUT0", "FP32", {-1}}, {"PARAMETERS", "BYTES", {1}}}) {}
+
+  void infer(inference::ModelInferRequest& request, inference::ModelInferResponse& response, InferDone done) override {
+    std::vector<RequestInput> inputs;
+    RequestInput input;
+    RequestOptions options;
+    std::string json;
+    grpc::Status status = collect_inputs(request, &inputs);
+    if (status.ok()) status = find_input(inputs, "INPUT0", &input);
+    if (status.ok()) status = read_request_options(request, &options);
+    if (status.ok()) status = to_json(options, &json);
+    if (!status.ok()) return done(status);
+    add_output(response, "OUTPUT0", input.tensor->datatype(), input.tensor->shape(), std::move(*input.raw));
+    google::protobuf::RepeatedField<int64_t> one;
+    one.Add(1);
+    add_output(response, "PARAMETERS", "BYTES", one, encode_bytes_tensor({json}));
+    done(grpc::Status::OK);
+  }
+
+ private:
+  static google::protobuf::Value parameter_json(const inference::InferParameter& p) {
+    google::protobuf::Value v;
+    switch (p.parameter_choice_case()) {
+      case inference::InferParameter::kBoolParam: v.set_bool_value(p.bool_param()); break;
+      case inference::InferParameter::kInt64Param: v.set_number_value(static_cast<double>(p.int64_param())); break;
+      case inference::InferParameter::kUint64Param: v.set_number_value(static_cast<double>(p.uint64_param())); break;
+      case inference::InferParameter::kDoubleParam: v.set_number_value(p.double_param()); break;
+      case inference::InferParameter::kStringParam: v.set_string_value(p.string_param()); break;
+      default: v.set_null_value(google::protobuf::NULL_VALUE); break;
+    }
+    return v;
+  }
+
+  static grpc::Status to_json(const RequestOptions& options, std::string* json) {
+    google::protobuf::Struct echo;
+    auto& fields = *echo.mutable_fields();
+    auto& custom = *fields["parameters"].mutable_struct_value()->mutable_fields();
+    for (const auto& [name, value] : options.custom) custom[name] = parameter_json(*value);
+    if (const auto* id = std::get_if<std::string>(&options.sequence_id)) {
+      fields["sequence_id"].set_string_value(*id);
+    } else {
+      fields["sequence_id"].set_number_value(static_cast<double>(std::get<uint64_t>(options.sequence_id)));
+    }
+    fields["sequence_start"].set_bool_value(options.sequence_start);
+    fields["sequence_end"].set_bool_value(options.sequence_end);
+    fields["timeout_us"].set_number_value(static_cast<double>(options.timeout_us));
+    fields["priority"].set_number_value(static_cast<double>(options.priority));
+    const auto printed = google::protobuf::util::MessageToJsonString(echo, json);
+    if (printed.ok()) return grpc::Status::OK;
+    return grpc::Status(grpc::StatusCode::INTERNAL, std::string(printed.message()));
+  }
+};
+
 }  // namespace
 
 std::vector<std::unique_ptr<Model>> make_builtin_models(DelayScheduler& scheduler) {
   std::vector<std::unique_ptr<Model>> models;
   models.push_back(std::make_unique<IdentityModel>());
+  for (const auto& [suffix, datatype] : kIdentityDatatypes) models.push_back(std::make_unique<IdentityModel>(suffix, datatype));
   models.push_back(std::make_unique<AddSubModel>());
+  models.push_back(std::make_unique<EchoParametersModel>());
   models.push_back(std::make_unique<SleepModel>(scheduler));
   return models;
 }

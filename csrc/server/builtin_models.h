@@ -9,7 +9,7 @@
 
 namespace tritonlink::server {
 
-// identity, add_sub and sleep; `sleep` finishes its requests through `scheduler`.
+// identity, identity_<dtype> for every datatype, add_sub, echo_parameters and sleep; `sleep` finishes its requests through `scheduler`.
 std::vector<std::unique_ptr<Model>> make_builtin_models(DelayScheduler& scheduler);
 
 }  // namespace tritonlink::server

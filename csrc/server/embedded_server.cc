@@ -10,10 +10,24 @@
 
 namespace tritonlink::server {
 
-EmbeddedServer::EmbeddedServer(const std::string& address)
-    : service_(std::make_unique<InferenceService>(make_builtin_models(scheduler_))) {
+namespace {
+
+std::shared_ptr<grpc::ServerCredentials> credentials(const ServerOptions& options) {
+  if (!options.tls) return grpc::InsecureServerCredentials();
+  const ServerTls& tls = *options.tls;
+  grpc::SslServerCredentialsOptions ssl(tls.client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                                              : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  ssl.pem_root_certs = tls.client_ca;
+  ssl.pem_key_cert_pairs.push_back({tls.private_key, tls.certificate_chain});
+  return grpc::SslServerCredentials(ssl);
+}
+
+}  // namespace
+
+EmbeddedServer::EmbeddedServer(const std::string& address, const ServerOptions& options)
+    : service_(std::make_unique<InferenceService>(make_builtin_models(scheduler_), options.header_forward_pattern)) {
   grpc::ServerBuilder builder;
-  builder.AddListeningPort(address, grpc::InsecureServerCredentials(), &port_);
+  builder.AddListeningPort(address, credentials(options), &port_);
   builder.SetMaxReceiveMessageSize(-1);
   builder.SetMaxSendMessageSize(-1);
   builder.RegisterService(service_.get());

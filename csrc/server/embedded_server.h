@@ -2,6 +2,7 @@
 #pragma once
 
 #include <memory>
+#include <optional>
 #include <string>
 
 #include <grpcpp/server.h>
@@ -11,11 +12,24 @@
 
 namespace tritonlink::server {
 
+// PEM-encoded TLS material of the server. With a client CA, clients must present a
+// certificate it signed (mutual TLS).
+struct ServerTls {
+  std::string certificate_chain;
+  std::string private_key;
+  std::string client_ca;  // empty: client certificates are not asked for
+};
+
+struct ServerOptions {
+  std::optional<ServerTls> tls;  // plaintext when absent
+  std::string header_forward_pattern;  // see InferenceService
+};
+
 class EmbeddedServer {
  public:
   // Listens on `address` ("127.0.0.1:0" picks a free port); throws std::runtime_error if it
-  // cannot bind.
-  explicit EmbeddedServer(const std::string& address);
+  // cannot bind (or its TLS material is unusable), std::regex_error for a bad pattern.
+  explicit EmbeddedServer(const std::string& address, const ServerOptions& options = {});
   ~EmbeddedServer();
   EmbeddedServer(const EmbeddedServer&) = delete;
   EmbeddedServer& operator=(const EmbeddedServer&) = delete;

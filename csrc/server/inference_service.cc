@@ -1,5 +1,6 @@
 #include "inference_service.h"
 
+#include "request_options.h"
 #include "tensors.h"
 
 namespace tritonlink::server {
@@ -15,7 +16,20 @@ grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* context, const grp
 
 }  // namespace
 
-InferenceService::InferenceService(std::vector<std::unique_ptr<Model>> models) {
+void InferenceService::forward_headers(const grpc::CallbackServerContext& context,
+                                       inference::ModelInferRequest& request) const {
+  if (!header_forward_pattern_) return;
+  for (const auto& [key, value] : context.client_metadata()) {
+    const std::string name(key.data(), key.size());
+    if (std::regex_match(name, *header_forward_pattern_)) {
+      (*request.mutable_parameters())[name].set_string_param(std::string(value.data(), value.size()));
+    }
+  }
+}
+
+InferenceService::InferenceService(std::vector<std::unique_ptr<Model>> models, const std::string& header_forward_pattern) {
+  // Throws std::regex_error for a pattern that is not a regular expression.
+  if (!header_forward_pattern.empty()) header_forward_pattern_.emplace(header_forward_pattern);
   for (auto& model : models) {
     const std::string name = model->name();
     models_.emplace(name, std::move(model));
@@ -93,13 +107,17 @@ grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerConte
   Model* model = find_model(request->model_name(), request->model_version(), &status);
   if (model == nullptr) return finish(context, status);
 
+  // The request message belongs to this call and is not read again once the model is done,
+  // so models may move tensors out of it instead of copying them.
+  auto& owned_request = const_cast<inference::ModelInferRequest&>(*request);
+  forward_headers(*context, owned_request);
+  RequestOptions options;
+  if (status = read_request_options(owned_request, &options); !status.ok()) return finish(context, status);
+
   response->set_model_name(request->model_name());
   response->set_model_version(kModelVersion);
   response->set_id(request->id());
   auto* reactor = context->DefaultReactor();
-  // The request message belongs to this call and is not read again once the model is done,
-  // so models may move tensors out of it instead of copying them.
-  auto& owned_request = const_cast<inference::ModelInferRequest&>(*request);
   model->infer(owned_request, *response, [reactor, request, response](grpc::Status result) {
     if (result.ok()) result = select_requested_outputs(*request, *response);
     reactor->Finish(result);

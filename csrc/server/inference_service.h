@@ -2,6 +2,8 @@
 #pragma once
 
 #include <memory>
+#include <optional>
+#include <regex>
 #include <string>
 #include <unordered_map>
 #include <vector>
@@ -13,7 +15,10 @@ namespace tritonlink::server {
 
 class InferenceService final : public inference::GRPCInferenceService::CallbackService {
  public:
-  explicit InferenceService(std::vector<std::unique_ptr<Model>> models);
+  // Request headers whose name matches `header_forward_pattern` (whole name, ECMAScript
+  // regex; none when empty) reach models as string request parameters, as Triton's
+  // --grpc-header-forward-pattern does.
+  explicit InferenceService(std::vector<std::unique_ptr<Model>> models, const std::string& header_forward_pattern = "");
 
   grpc::ServerUnaryReactor* ServerLive(grpc::CallbackServerContext* context, const inference::ServerLiveRequest* request,
                                        inference::ServerLiveResponse* response) override;
@@ -38,7 +43,10 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   // The model called `name` at `version` ("" or "1"), or null with `status` saying why.
   Model* find_model(const std::string& name, const std::string& version, grpc::Status* status) const;
 
+  void forward_headers(const grpc::CallbackServerContext& context, inference::ModelInferRequest& request) const;
+
   std::unordered_map<std::string, std::unique_ptr<Model>> models_;
+  std::optional<std::regex> header_forward_pattern_;
 };
 
 }  // namespace tritonlink::server

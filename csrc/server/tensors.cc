@@ -3,6 +3,9 @@
 #include <unordered_map>
 #include <unordered_set>
 
+#include "bytes_tensor.h"
+#include "classification.h"
+
 namespace tritonlink::server {
 namespace {
 
@@ -16,19 +19,65 @@ const std::unordered_map<std::string, size_t>& element_sizes() {
 
 grpc::Status invalid(const std::string& message) { return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message); }
 
-// Checks a fixed-size tensor's payload against its shape; BYTES payloads are checked by the
-// models that read them.
-grpc::Status check_payload_size(const inference::ModelInferRequest::InferInputTensor& tensor, size_t payload) {
-  const size_t width = element_size(tensor.datatype());
-  if (width == 0) return grpc::Status::OK;
+// A BYTES payload must parse (every length prefix inside it) into one element per shape element.
+grpc::Status check_bytes_payload(const inference::ModelInferRequest::InferInputTensor& tensor,
+                                 const std::string& payload, uint64_t elements) {
+  size_t found = 0;
+  try {
+    found = decode_bytes_tensor(payload).size();
+  } catch (const MalformedBytesTensor& e) {
+    return invalid("input '" + tensor.name() + "' is not a valid BYTES tensor: " + e.what());
+  }
+  if (found != elements) {
+    return invalid("expected " + std::to_string(elements) + " string elements for inference input '" + tensor.name() +
+                   "', got " + std::to_string(found));
+  }
+  return grpc::Status::OK;
+}
+
+// Checks a tensor's payload against its datatype and shape.
+grpc::Status check_payload(const inference::ModelInferRequest::InferInputTensor& tensor, const std::string& payload) {
   uint64_t elements = 1;
   for (int64_t dim : tensor.shape()) {
     if (dim < 0) return invalid("input '" + tensor.name() + "' has a negative dimension");
-    elements *= static_cast<uint64_t>(dim);
+    if (__builtin_mul_overflow(elements, static_cast<uint64_t>(dim), &elements)) {
+      return invalid("input '" + tensor.name() + "' has a shape too large to hold");
+    }
   }
-  if (elements * width != payload) {
-    return invalid("input '" + tensor.name() + "' has " + std::to_string(payload) + " bytes of data but its shape needs " +
-                   std::to_string(elements * width));
+  const size_t width = element_size(tensor.datatype());
+  if (width == 0) return check_bytes_payload(tensor, payload, elements);
+  uint64_t bytes = 0;
+  if (__builtin_mul_overflow(elements, width, &bytes) || bytes != payload.size()) {
+    return invalid("input '" + tensor.name() + "' has " + std::to_string(payload.size()) +
+                   " bytes of data, which does not fit its shape and datatype " + tensor.datatype());
+  }
+  return grpc::Status::OK;
+}
+
+template <typename It>
+std::string dims_text(It begin, It end) {
+  std::string text = "[";
+  for (It it = begin; it != end; ++it) text += (it == begin ? "" : ",") + std::to_string(*it);
+  return text + "]";
+}
+
+// Outputs requested with "classification" = k come back as their top k classes.
+grpc::Status classify_requested_outputs(const inference::ModelInferRequest& request,
+                                        inference::ModelInferResponse& response) {
+  for (const auto& wanted : request.outputs()) {
+    const auto it = wanted.parameters().find("classification");
+    if (it == wanted.parameters().end()) continue;
+    if (it->second.parameter_choice_case() != inference::InferParameter::kInt64Param || it->second.int64_param() < 0) {
+      return invalid("invalid value type for 'classification' parameter of output '" + wanted.name() +
+                     "', expected a non-negative int64_param");
+    }
+    if (it->second.int64_param() == 0) continue;
+    for (int i = 0; i < response.outputs_size(); ++i) {
+      if (response.outputs(i).name() != wanted.name() || i >= response.raw_output_contents_size()) continue;
+      grpc::Status status = classify(*response.mutable_outputs(i), *response.mutable_raw_output_contents(i),
+                                     static_cast<uint64_t>(it->second.int64_param()));
+      if (!status.ok()) return status;
+    }
   }
   return grpc::Status::OK;
 }
@@ -55,8 +104,24 @@ grpc::Status collect_inputs(inference::ModelInferRequest& request, std::vector<R
       return invalid("input '" + tensor.name() + "' has unknown datatype '" + tensor.datatype() + "'");
     }
     std::string* raw = request.mutable_raw_input_contents(i);
-    if (auto status = check_payload_size(tensor, raw->size()); !status.ok()) return status;
+    if (auto status = check_payload(tensor, *raw); !status.ok()) return status;
     inputs->push_back({&tensor, raw});
+  }
+  return grpc::Status::OK;
+}
+
+grpc::Status check_declared(const std::string& model, const TensorSpec& spec, const RequestInput& input) {
+  const auto& tensor = *input.tensor;
+  if (tensor.datatype() != spec.datatype) {
+    return invalid("inference input '" + tensor.name() + "' data-type is '" + tensor.datatype() + "', but model '" +
+                   model + "' expects '" + spec.datatype + "'");
+  }
+  bool fits = static_cast<size_t>(tensor.shape_size()) == spec.dims.size();
+  for (size_t i = 0; fits && i < spec.dims.size(); ++i) fits = spec.dims[i] == -1 || spec.dims[i] == tensor.shape(i);
+  if (!fits) {
+    return invalid("unexpected shape for input '" + tensor.name() + "' for model '" + model + "'. Expected " +
+                   dims_text(spec.dims.begin(), spec.dims.end()) + ", got " +
+                   dims_text(tensor.shape().begin(), tensor.shape().end()));
   }
   return grpc::Status::OK;
 }
@@ -99,7 +164,7 @@ grpc::Status select_requested_outputs(const inference::ModelInferRequest& reques
   }
   response.mutable_outputs()->Swap(selected.mutable_outputs());
   response.mutable_raw_output_contents()->Swap(selected.mutable_raw_output_contents());
-  return grpc::Status::OK;
+  return classify_requested_outputs(request, response);
 }
 
 }  // namespace tritonlink::server

@@ -2,6 +2,7 @@
 
 from . import _core, aio, testing
 from ._client import Client, InferHandle
+from ._headers import basic_auth_headers
 from ._result import InferResult
 from ._tensors import InferInput, InferRequestedOutput
 from .errors import (
@@ -38,4 +39,5 @@ __all__ = [
     "NotFoundError",
     "ServerUnavailableError",
     "StatusCode",
+    "basic_auth_headers",
 ]

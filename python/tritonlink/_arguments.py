@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import re
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional, Union
 
+from ._request_options import request_parameters
 from ._tensors import InferRequestedOutput, InputsArg, core_inputs, core_outputs
 
 # gRPC metadata keys: lowercase letters, digits and -_. ; "grpc-" is reserved for gRPC itself.
@@ -45,6 +46,23 @@ def core_timeout(client_timeout: Optional[float]) -> Optional[float]:
     return float(client_timeout)
 
 
+# gRPC's own metadata key for the request's compression: the compiled core turns it into
+# ClientContext::set_compression_algorithm (see csrc/core/call_options.h).
+_COMPRESSION_KEY = "grpc-internal-encoding-request"
+_COMPRESSION_ALGORITHMS = ("gzip", "deflate")
+
+
+def compression_header(compression_algorithm: Optional[str]) -> list:
+    if compression_algorithm is None:
+        return []
+    if not isinstance(compression_algorithm, str):
+        raise TypeError(f"compression_algorithm must be str or None, not {type(compression_algorithm).__name__}")
+    name = compression_algorithm.lower()
+    if name not in _COMPRESSION_ALGORITHMS:
+        raise ValueError(f"compression_algorithm must be 'gzip', 'deflate' or None, not {compression_algorithm!r}")
+    return [(_COMPRESSION_KEY, name)]
+
+
 def infer_arguments(
     model_name: str,
     inputs: InputsArg,
@@ -54,22 +72,33 @@ def infer_arguments(
     parameters: Optional[Mapping[str, Any]] = None,
     client_timeout: Optional[float] = None,
     headers: Optional[Mapping[str, str]] = None,
+    sequence_id: Union[int, str] = 0,
+    sequence_start: bool = False,
+    sequence_end: bool = False,
+    priority: int = 0,
+    timeout: Optional[int] = None,
+    compression_algorithm: Optional[str] = None,
+    *,
+    call_headers: Optional[Any] = None,
 ) -> tuple:
-    """infer()'s arguments, validated, in the order the compiled core takes them."""
+    """infer()'s arguments, validated, in the order the compiled core takes them.
+
+    `call_headers` is the client's CallHeaders (its default headers and auth plugin).
+    """
     check_text(model_name, "model_name")
     check_text(model_version, "model_version")
     check_text(request_id, "request_id")
-    if parameters is not None and not isinstance(parameters, Mapping):
-        raise TypeError(f"parameters must be a mapping, not {type(parameters).__name__}")
+    metadata = (call_headers.for_call(headers) if call_headers is not None else core_headers(headers)) or []
+    metadata += compression_header(compression_algorithm)
     return (
         model_name,
         core_inputs(inputs),
         core_outputs(outputs),
         model_version,
         request_id,
-        dict(parameters) if parameters is not None else None,
+        request_parameters(parameters, sequence_id, sequence_start, sequence_end, priority, timeout),
         core_timeout(client_timeout),
-        core_headers(headers),
+        metadata or None,
     )
 
 

@@ -6,10 +6,12 @@ import itertools
 import json
 import threading
 from concurrent.futures import Future
-from typing import Any, Callable, Iterable, List, Mapping, Optional
+from typing import Any, Callable, Iterable, List, Mapping, Optional, Union
 
 from . import _control, _core, _lifecycle
-from ._arguments import check_url, core_headers, core_timeout, infer_arguments, split_channel_args
+from ._arguments import check_url, core_timeout, infer_arguments
+from ._channel_options import Pem, make_core_client
+from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
 from ._dispatcher import Dispatcher, guarded
 from ._result import InferResult
@@ -49,6 +51,14 @@ class Client:
     releases the GIL while it waits. ``max_in_flight`` bounds the async requests in flight;
     when reached, starting another waits (``block_when_full=True``) or raises
     :class:`InFlightLimitError`.
+    Channel: ``ssl=True`` for TLS, with ``root_certificates`` (else gRPC's default roots) and,
+    for mutual TLS, ``private_key`` and ``certificate_chain``: each a PEM file path or PEM bytes.
+    ``keepalive_time_ms``, ``keepalive_timeout_ms``, ``keepalive_permit_without_calls`` and
+    ``http2_max_pings_without_data`` are tritonclient's KeepAliveOptions (gRPC's defaults when
+    None); ``channel_args`` adds gRPC channel arguments over ours (messages are unlimited in
+    size unless it sets a limit) and wins over the keepalive ones for the same key.
+    ``headers`` go with every call, then what ``auth_plugin()`` returns for the call (e.g.
+    :func:`tritonlink.basic_auth_headers`), then the call's own ``headers``: a later one wins.
     """
 
     def __init__(
@@ -58,11 +68,24 @@ class Client:
         channel_args: Optional[Mapping[str, Any]] = None,
         max_in_flight: Optional[int] = None,
         block_when_full: bool = True,
+        headers: Optional[Mapping[str, str]] = None,
+        auth_plugin: Optional[AuthPlugin] = None,
+        ssl: bool = False,
+        root_certificates: Optional[Pem] = None,
+        private_key: Optional[Pem] = None,
+        certificate_chain: Optional[Pem] = None,
+        keepalive_time_ms: Optional[int] = None,
+        keepalive_timeout_ms: Optional[int] = None,
+        keepalive_permit_without_calls: Optional[bool] = None,
+        http2_max_pings_without_data: Optional[int] = None,
     ) -> None:
         self._url = check_url(url)
         if max_in_flight is not None and (not isinstance(max_in_flight, int) or max_in_flight < 1):
             raise ValueError(f"max_in_flight must be a positive int or None, got {max_in_flight!r}")
-        self._core: Optional[Any] = _core.Client(self._url, *split_channel_args(channel_args))
+        self._call_headers = CallHeaders(headers, auth_plugin)
+        self._core: Optional[Any] = make_core_client(
+            self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
+            keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data)
         self._closed_reason = "closed"
         self._async: Optional[_AsyncParts] = None
         self._async_lock = threading.Lock()
@@ -99,15 +122,28 @@ class Client:
         parameters: Optional[Mapping[str, Any]] = None,
         client_timeout: Optional[float] = None,
         headers: Optional[Mapping[str, str]] = None,
+        sequence_id: Union[int, str] = 0,
+        sequence_start: bool = False,
+        sequence_end: bool = False,
+        priority: int = 0,
+        timeout: Optional[int] = None,
+        compression_algorithm: Optional[str] = None,
     ) -> InferResult:
         """Runs one inference and returns its result.
 
         ``inputs`` is a list of :class:`InferInput` or a mapping ``{name: ndarray}`` (datatype and
         shape taken from each array). Input arrays are sent from their own memory when they are
-        C-contiguous and little-endian. ``client_timeout`` is a deadline in seconds.
+        C-contiguous and little-endian. ``client_timeout`` is a deadline in seconds, enforced by
+        this client; ``timeout`` is the server's own timeout for the request, in MICROSECONDS
+        (Triton's ``timeout`` parameter). ``sequence_id`` (int or str; 0 or "" for none),
+        ``sequence_start`` and ``sequence_end`` address a sequence (stateful) model; ``priority``
+        is the request's scheduling priority (0: the model's default). ``parameters`` are custom
+        request parameters (str, int, bool or float); the protocol's own names are refused.
+        ``compression_algorithm`` ("gzip", "deflate" or None) compresses the request message.
         """
         arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
-                                    client_timeout, headers)
+                                    client_timeout, headers, sequence_id, sequence_start, sequence_end, priority,
+                                    timeout, compression_algorithm, call_headers=self._call_headers)
         return InferResult(self._client().infer(*arguments))
 
     def _start(self, arguments: tuple, on_done: Callable, router: Optional[CompletionRouter] = None) -> InferHandle:
@@ -146,6 +182,12 @@ class Client:
         parameters: Optional[Mapping[str, Any]] = None,
         client_timeout: Optional[float] = None,
         headers: Optional[Mapping[str, str]] = None,
+        sequence_id: Union[int, str] = 0,
+        sequence_start: bool = False,
+        sequence_end: bool = False,
+        priority: int = 0,
+        timeout: Optional[int] = None,
+        compression_algorithm: Optional[str] = None,
     ) -> InferHandle:
         """Starts an inference; ``callback(result, error)`` runs once on the dispatcher thread.
 
@@ -155,7 +197,8 @@ class Client:
         if not callable(callback):
             raise TypeError(f"callback must be callable, not {type(callback).__name__}")
         arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
-                                    client_timeout, headers)
+                                    client_timeout, headers, sequence_id, sequence_start, sequence_end, priority,
+                                    timeout, compression_algorithm, call_headers=self._call_headers)
         return self._start(arguments, guarded(callback, f"async_infer callback for model '{model_name}'"))
 
     def submit(
@@ -168,13 +211,20 @@ class Client:
         parameters: Optional[Mapping[str, Any]] = None,
         client_timeout: Optional[float] = None,
         headers: Optional[Mapping[str, str]] = None,
+        sequence_id: Union[int, str] = 0,
+        sequence_start: bool = False,
+        sequence_end: bool = False,
+        priority: int = 0,
+        timeout: Optional[int] = None,
+        compression_algorithm: Optional[str] = None,
     ) -> "Future[InferResult]":
         """Starts an inference and returns a concurrent.futures.Future of its InferResult.
 
         Cancelling the future cancels the call.
         """
         arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
-                                    client_timeout, headers)
+                                    client_timeout, headers, sequence_id, sequence_start, sequence_end, priority,
+                                    timeout, compression_algorithm, call_headers=self._call_headers)
         future: Future = Future()
 
         def on_done(result, error):
@@ -204,7 +254,7 @@ class Client:
         """
         if not isinstance(max_in_flight, int) or max_in_flight < 1:
             raise ValueError(f"max_in_flight must be a positive int, got {max_in_flight!r}")
-        prepared = [infer_arguments(**_as_infer_kwargs(r)) for r in requests]
+        prepared = [infer_arguments(**_as_infer_kwargs(r), call_headers=self._call_headers) for r in requests]
         results: List[Any] = [None] * len(prepared)
         failures: List[InferenceServerError] = []
         router = CompletionRouter()
@@ -244,7 +294,7 @@ class Client:
 
     def _rpc(self, rpc: _control.Rpc, headers, client_timeout) -> Any:
         reply = self._client().call_json(rpc.method, json.dumps(rpc.request), core_timeout(client_timeout),
-                                         core_headers(headers), rpc.model_name)
+                                         self._call_headers.for_call(headers), rpc.model_name)
         return rpc.result(json.loads(reply))
 
     def is_server_live(self, headers=None, client_timeout=None) -> bool:

@@ -23,24 +23,68 @@ _NUMPY_FOR_TRITON = {
 # Keyed by (kind, itemsize) so that byte order does not matter for the lookup.
 _TRITON_FOR_NUMPY = {(dt.kind, dt.itemsize): name for name, dt in _NUMPY_FOR_TRITON.items()}
 
-TRITON_DATATYPES = frozenset(_NUMPY_FOR_TRITON) | {"BYTES", "BF16"}
+# BYTES tensors travel as length-prefixed elements; numpy holds them as object arrays of
+# bytes/str or as fixed-width bytes_ (S) arrays.
+BYTES = "BYTES"
+BYTES_KINDS = frozenset("OS")
+
+BF16 = "BF16"
+_BF16_NAME = "bfloat16"  # numpy has no bfloat16; ml_dtypes registers one under this name
+
+TRITON_DATATYPES = frozenset(_NUMPY_FOR_TRITON) | {BYTES, BF16}
 
 
-def numpy_dtype(datatype: str) -> np.dtype:
-    """The numpy dtype for a Triton datatype name; ValueError names an unknown or unsupported one."""
+def bfloat16_dtype(what: str) -> np.dtype:
+    """ml_dtypes' bfloat16, imported on first use so that it stays an optional dependency."""
+    try:
+        import ml_dtypes
+    except ImportError as error:
+        raise ImportError(
+            f"{what} has datatype BF16, whose numpy dtype (bfloat16) comes from the ml_dtypes package: "
+            "pip install ml_dtypes"
+        ) from error
+    return np.dtype(ml_dtypes.bfloat16)
+
+
+def numpy_dtype(datatype: str, what: str = "the tensor") -> np.dtype:
+    """The numpy dtype for a fixed-size Triton datatype; ValueError names an unknown one.
+
+    `what` names the tensor in errors. BYTES has no single dtype: see BYTES_KINDS.
+    """
     try:
         return _NUMPY_FOR_TRITON[datatype]
     except KeyError:
-        if datatype in TRITON_DATATYPES:
-            raise ValueError(f"datatype {datatype} is not supported by this version of tritonlink") from None
-        raise ValueError(
-            f"unknown Triton datatype {datatype!r}; expected one of {', '.join(sorted(TRITON_DATATYPES))}"
-        ) from None
+        pass
+    if datatype == BF16:
+        return bfloat16_dtype(what)
+    if datatype == BYTES:
+        return np.dtype(object)
+    raise ValueError(
+        f"{what} has unknown Triton datatype {datatype!r}; expected one of {', '.join(sorted(TRITON_DATATYPES))}"
+    )
+
+
+def check_datatype(datatype: str, what: str) -> None:
+    """Rejects an unknown name, and BF16 without ml_dtypes, when a tensor is declared."""
+    numpy_dtype(datatype, what)
 
 
 def triton_datatype(dtype: np.dtype) -> str:
     """The Triton datatype name for a numpy dtype; TypeError for one the protocol cannot carry."""
+    if dtype.kind in BYTES_KINDS:
+        return BYTES
+    if dtype.name == _BF16_NAME:
+        return BF16
     name = _TRITON_FOR_NUMPY.get((dtype.kind, dtype.itemsize))
     if name is None:
-        raise TypeError(f"numpy dtype {dtype} has no Triton datatype")
+        hint = " (for BYTES, use an object array of str or bytes)" if dtype.kind == "U" else ""
+        raise TypeError(f"numpy dtype {dtype} has no Triton datatype{hint}")
     return name
+
+
+def matches(dtype: np.dtype, datatype: str) -> bool:
+    """Whether an array of `dtype` can carry a tensor declared `datatype` (any byte order)."""
+    try:
+        return triton_datatype(dtype) == datatype
+    except TypeError:
+        return False

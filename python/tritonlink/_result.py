@@ -6,7 +6,7 @@ from typing import Any, Iterator, Optional
 
 import numpy as np
 
-from ._datatypes import numpy_dtype
+from ._datatypes import BYTES, numpy_dtype
 from .errors import MissingOutputError
 
 
@@ -46,9 +46,16 @@ class InferResult:
         return index
 
     def as_numpy(self, name: str) -> np.ndarray:
-        """The output called `name` as a read-only numpy view; MissingOutputError if absent."""
+        """The output called `name` as a read-only numpy view; MissingOutputError if absent.
+
+        BYTES outputs come as a new object array of bytes, shaped as the output; BF16 ones as
+        ml_dtypes.bfloat16 views (ImportError naming ml_dtypes when it is not installed).
+        """
         index = self._index(name)
-        return self._response.output_view(index, numpy_dtype(self._response.output_datatype(index)))
+        datatype = self._response.output_datatype(index)
+        if datatype == BYTES:
+            return self._response.output_bytes(index)
+        return self._response.output_view(index, numpy_dtype(datatype, f"output '{name}'"))
 
     def get_output(self, name: str) -> Optional[dict]:
         """The output's name, datatype, shape and parameters, or None when absent (as tritonclient)."""

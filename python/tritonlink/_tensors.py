@@ -10,7 +10,8 @@ from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
-from ._datatypes import numpy_dtype, triton_datatype
+from . import _core
+from ._datatypes import BYTES, check_datatype, matches, triton_datatype
 
 # What the compiled core takes for one input: (name, datatype, shape, array or None, parameters).
 CoreInput = tuple
@@ -50,6 +51,14 @@ def wire_ready(array: np.ndarray) -> np.ndarray:
     return array
 
 
+def wire_payload(name: str, datatype: str, array: np.ndarray) -> np.ndarray:
+    """What is sent for an input: the array itself (see wire_ready), or for BYTES the
+    length-prefixed elements serialized by the compiled core into one buffer."""
+    if datatype == BYTES:
+        return _core.serialize_bytes_tensor(name, np.ascontiguousarray(array))
+    return wire_ready(array)
+
+
 class InferInput:
     """One input tensor of a request, as in tritonclient: name, shape, datatype, then data."""
 
@@ -60,7 +69,7 @@ class InferInput:
         self._shape = _check_shape(shape, name)
         if not isinstance(datatype, str):
             raise TypeError(f"datatype of input '{name}' must be str, not {type(datatype).__name__}")
-        numpy_dtype(datatype)  # rejects unknown names now rather than at send time
+        check_datatype(datatype, f"input '{name}'")  # fails now rather than at send time
         self._datatype = datatype
         self._data: Optional[np.ndarray] = None
         self._parameters: dict = {}
@@ -79,11 +88,14 @@ class InferInput:
         return self
 
     def set_data_from_numpy(self, input_tensor: np.ndarray) -> "InferInput":
-        """Attaches the array; its memory is sent as it is when C-contiguous and little-endian."""
+        """Attaches the array; its memory is sent as it is when C-contiguous and little-endian.
+
+        BYTES inputs take an object array of bytes/str (str is sent as UTF-8) or a bytes_ (S)
+        array; their elements are serialized now, into one buffer.
+        """
         if not isinstance(input_tensor, np.ndarray):
             raise TypeError(f"input '{self._name}' needs a numpy.ndarray, not {type(input_tensor).__name__}")
-        expected = numpy_dtype(self._datatype)
-        if input_tensor.dtype.kind != expected.kind or input_tensor.dtype.itemsize != expected.itemsize:
+        if not matches(input_tensor.dtype, self._datatype):
             raise ValueError(
                 f"input '{self._name}' is declared {self._datatype} but the array's dtype is {input_tensor.dtype}"
             )
@@ -92,7 +104,7 @@ class InferInput:
                 f"input '{self._name}' is declared with shape {list(self._shape)} "
                 f"but the array's shape is {list(input_tensor.shape)}"
             )
-        self._data = wire_ready(input_tensor)
+        self._data = wire_payload(self._name, self._datatype, input_tensor)
         return self
 
     def core_input(self) -> CoreInput:
@@ -102,13 +114,21 @@ class InferInput:
 
 
 class InferRequestedOutput:
-    """An output the request asks for; without any, the server returns every output."""
+    """An output the request asks for; without any, the server returns every output.
+
+    ``class_count`` > 0 asks the server for the output's top ``class_count`` classes instead of
+    its values (Triton's ``classification`` parameter): a BYTES tensor of "value:index[:label]".
+    """
 
     __slots__ = ("_name", "_parameters")
 
-    def __init__(self, name: str) -> None:
+    def __init__(self, name: str, class_count: int = 0) -> None:
         self._name = _check_name(name, "output")
-        self._parameters: dict = {}
+        if isinstance(class_count, bool) or not isinstance(class_count, (int, np.integer)):
+            raise TypeError(f"class_count of output '{name}' must be an int, not {type(class_count).__name__}")
+        if class_count < 0:
+            raise ValueError(f"class_count of output '{name}' must not be negative, got {class_count}")
+        self._parameters: dict = {"classification": int(class_count)} if class_count else {}
 
     def name(self) -> str:
         return self._name
@@ -124,8 +144,11 @@ def _core_input_from_array(name: Any, array: Any) -> CoreInput:
     _check_name(name, "input")
     if not isinstance(array, np.ndarray):
         raise TypeError(f"input '{name}' needs a numpy.ndarray, not {type(array).__name__}")
-    datatype = triton_datatype(array.dtype)
-    return (name, datatype, array.shape, wire_ready(array), None)
+    try:
+        datatype = triton_datatype(array.dtype)
+    except TypeError as error:
+        raise TypeError(f"input '{name}': {error}") from None
+    return (name, datatype, array.shape, wire_payload(name, datatype, array), None)
 
 
 def core_inputs(inputs: InputsArg) -> list:

@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
-from typing import Any, Iterable, Mapping, Optional
+from typing import Any, Iterable, Mapping, Optional, Union
 
 from . import _control, _core, _lifecycle
-from ._arguments import check_url, core_headers, core_timeout, infer_arguments, split_channel_args
+from ._arguments import check_url, core_timeout, infer_arguments
+from ._channel_options import Pem, make_core_client
+from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
 from ._result import InferResult
 from ._tensors import InferRequestedOutput, InputsArg
@@ -70,7 +72,8 @@ class AsyncClient:
 
     It binds to the event loop that first uses it. ``max_in_flight`` bounds the requests in
     flight; when reached, a new one waits (``block_when_full=True``) or raises
-    :class:`InFlightLimitError`.
+    :class:`InFlightLimitError`. Channel options, default ``headers`` and ``auth_plugin`` are
+    Client's.
     """
 
     def __init__(
@@ -80,11 +83,24 @@ class AsyncClient:
         channel_args: Optional[Mapping[str, Any]] = None,
         max_in_flight: Optional[int] = None,
         block_when_full: bool = True,
+        headers: Optional[Mapping[str, str]] = None,
+        auth_plugin: Optional[AuthPlugin] = None,
+        ssl: bool = False,
+        root_certificates: Optional[Pem] = None,
+        private_key: Optional[Pem] = None,
+        certificate_chain: Optional[Pem] = None,
+        keepalive_time_ms: Optional[int] = None,
+        keepalive_timeout_ms: Optional[int] = None,
+        keepalive_permit_without_calls: Optional[bool] = None,
+        http2_max_pings_without_data: Optional[int] = None,
     ) -> None:
         self._url = check_url(url)
         if max_in_flight is not None and (not isinstance(max_in_flight, int) or max_in_flight < 1):
             raise ValueError(f"max_in_flight must be a positive int or None, got {max_in_flight!r}")
-        self._core: Optional[Any] = _core.Client(self._url, *split_channel_args(channel_args))
+        self._call_headers = CallHeaders(headers, auth_plugin)
+        self._core: Optional[Any] = make_core_client(
+            self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
+            keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data)
         self._closed_reason = "closed"
         self._driver: Optional[_LoopDriver] = None
         self._max_in_flight = max_in_flight
@@ -132,14 +148,21 @@ class AsyncClient:
         parameters: Optional[Mapping[str, Any]] = None,
         client_timeout: Optional[float] = None,
         headers: Optional[Mapping[str, str]] = None,
+        sequence_id: Union[int, str] = 0,
+        sequence_start: bool = False,
+        sequence_end: bool = False,
+        priority: int = 0,
+        timeout: Optional[int] = None,
+        compression_algorithm: Optional[str] = None,
     ) -> InferResult:
         """As Client.infer; cancelling the awaiting task cancels the call."""
         arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
-                                    client_timeout, headers)
+                                    client_timeout, headers, sequence_id, sequence_start, sequence_end, priority,
+                                    timeout, compression_algorithm, call_headers=self._call_headers)
         return await self._await(arguments)
 
     async def _rpc(self, rpc: _control.Rpc, headers, client_timeout) -> Any:
-        response = await self._await(None, rpc, core_timeout(client_timeout), core_headers(headers))
+        response = await self._await(None, rpc, core_timeout(client_timeout), self._call_headers.for_call(headers))
         return rpc.result(response)
 
     async def is_server_live(self, headers=None, client_timeout=None) -> bool:

@@ -1,0 +1,93 @@
+"""What a client's channel is made of: the target, TLS credentials, keepalive settings and
+extra gRPC channel arguments, checked and handed to the compiled core."""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Mapping, Optional, Union
+
+from . import _core
+from ._arguments import check_url, split_channel_args
+
+Pem = Union[str, bytes, "os.PathLike[str]"]
+
+# tritonclient's KeepAliveOptions, as gRPC channel arguments (see gRPC's doc/keepalive.md).
+_KEEPALIVE_ARGS = {
+    "keepalive_time_ms": "grpc.keepalive_time_ms",
+    "keepalive_timeout_ms": "grpc.keepalive_timeout_ms",
+    "keepalive_permit_without_calls": "grpc.keepalive_permit_without_calls",
+    "http2_max_pings_without_data": "grpc.http2.max_pings_without_data",
+}
+_INT32_MAX = (1 << 31) - 1
+
+
+def read_pem(value: Optional[Pem], what: str) -> Optional[bytes]:
+    """PEM bytes as given, or read from a path (str or os.PathLike); None stays None."""
+    if value is None:
+        return None
+    if isinstance(value, bytes):
+        return value
+    if not isinstance(value, (str, os.PathLike)):
+        raise TypeError(f"{what} must be a PEM file path or PEM bytes, not {type(value).__name__}")
+    try:
+        with open(value, "rb") as pem:
+            return pem.read()
+    except OSError as error:
+        raise ValueError(f"{what}: cannot read {os.fspath(value)!r}: {error.strerror or error}") from error
+
+
+def tls_credentials(ssl: bool, root_certificates: Optional[Pem], private_key: Optional[Pem],
+                    certificate_chain: Optional[Pem]) -> Optional[tuple]:
+    """(root certificates, private key, certificate chain) as PEM bytes or None each, or None
+    for a plaintext channel."""
+    if not isinstance(ssl, bool):
+        raise TypeError(f"ssl must be a bool, not {type(ssl).__name__}")
+    given = [name for name, value in (("root_certificates", root_certificates), ("private_key", private_key),
+                                      ("certificate_chain", certificate_chain)) if value is not None]
+    if not ssl:
+        if given:
+            raise ValueError(f"{', '.join(given)} given but ssl is False: pass ssl=True to use TLS")
+        return None
+    if (private_key is None) != (certificate_chain is None):
+        raise ValueError("private_key and certificate_chain go together (the client's certificate for mutual TLS)")
+    return (read_pem(root_certificates, "root_certificates"), read_pem(private_key, "private_key"),
+            read_pem(certificate_chain, "certificate_chain"))
+
+
+def keepalive_args(**options: Any) -> dict:
+    args = {}
+    for name, value in options.items():
+        if value is None:
+            continue
+        if name == "keepalive_permit_without_calls":
+            if not isinstance(value, bool):
+                raise TypeError(f"{name} must be a bool, not {type(value).__name__}")
+            value = int(value)
+        elif isinstance(value, bool) or not isinstance(value, int) or not 0 <= value <= _INT32_MAX:
+            raise ValueError(f"{name} must be an int from 0 to {_INT32_MAX}, got {value!r}")
+        args[_KEEPALIVE_ARGS[name]] = value
+    return args
+
+
+def make_core_client(
+    url: str,
+    channel_args: Optional[Mapping[str, Any]],
+    ssl: bool,
+    root_certificates: Optional[Pem],
+    private_key: Optional[Pem],
+    certificate_chain: Optional[Pem],
+    keepalive_time_ms: Optional[int],
+    keepalive_timeout_ms: Optional[int],
+    keepalive_permit_without_calls: Optional[bool],
+    http2_max_pings_without_data: Optional[int],
+) -> Any:
+    """The compiled client; channel_args win over the keepalive arguments for the same key."""
+    check_url(url)
+    if channel_args is not None and not isinstance(channel_args, Mapping):
+        raise TypeError(f"channel_args must be a mapping, not {type(channel_args).__name__}")
+    merged = keepalive_args(keepalive_time_ms=keepalive_time_ms, keepalive_timeout_ms=keepalive_timeout_ms,
+                            keepalive_permit_without_calls=keepalive_permit_without_calls,
+                            http2_max_pings_without_data=http2_max_pings_without_data)
+    merged.update(channel_args or {})
+    tls = tls_credentials(ssl, root_certificates, private_key, certificate_chain)
+    return _core.Client(url, *split_channel_args(merged), tls)
