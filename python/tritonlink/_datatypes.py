@@ -69,8 +69,19 @@ def check_datatype(datatype: str, what: str) -> None:
     numpy_dtype(datatype, what)
 
 
+# Filled as dtypes are met: this lookup runs for every input of every request.
+_DATATYPE_FOR_DTYPE: dict = {}
+
+
 def triton_datatype(dtype: np.dtype) -> str:
     """The Triton datatype name for a numpy dtype; TypeError for one the protocol cannot carry."""
+    name = _DATATYPE_FOR_DTYPE.get(dtype)
+    if name is None:
+        name = _DATATYPE_FOR_DTYPE.setdefault(dtype, _lookup_datatype(dtype))
+    return name
+
+
+def _lookup_datatype(dtype: np.dtype) -> str:
     if dtype.kind in BYTES_KINDS:
         return BYTES
     if dtype.name == _BF16_NAME:

@@ -63,6 +63,9 @@ def request_parameters(
     timeout: Optional[int] = None,
 ) -> Optional[dict]:
     """Every request-level parameter of one request, or None when there is none."""
+    if (parameters is None and timeout is None and sequence_start is False and sequence_end is False
+            and type(sequence_id) is int and sequence_id == 0 and type(priority) is int and priority == 0):
+        return None  # the common case, answered without the checks below
     merged = check_user_parameters(parameters)
     sequence_start = _check_bool(sequence_start, "sequence_start")
     sequence_end = _check_bool(sequence_end, "sequence_end")

@@ -153,7 +153,7 @@ def _core_input_from_array(name: Any, array: Any) -> CoreInput:
 
 def core_inputs(inputs: InputsArg) -> list:
     """Validates `inputs` (InferInputs or {name: ndarray}) into what the compiled core takes."""
-    if isinstance(inputs, Mapping):
+    if type(inputs) is dict or isinstance(inputs, Mapping):  # dict first: the ABC check is slow
         return [_core_input_from_array(name, array) for name, array in inputs.items()]
     if isinstance(inputs, (str, bytes, np.ndarray)) or not isinstance(inputs, Iterable):
         raise TypeError(
