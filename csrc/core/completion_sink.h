@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <google/protobuf/message.h>
 #include <grpcpp/support/status.h>
 
 #include <concurrentqueue/concurrentqueue.h>
@@ -19,14 +20,14 @@ namespace tritonlink {
 struct Completion {
   enum class Kind : uint8_t {
     kInfer,           // a ModelInfer call ended: `status`, and `response` when it succeeded
-    kJson,            // another unary RPC ended: `status`, and `json` when it succeeded
+    kMessage,         // another unary RPC ended: `status`, and `message` (never null) when it succeeded
     kInputsReleased,  // gRPC let go of a finished call's borrowed input memory (late)
   };
   uint64_t id = 0;
   Kind kind = Kind::kInfer;
   grpc::Status status;
   std::shared_ptr<InferResponse> response;
-  std::string json;
+  std::shared_ptr<google::protobuf::Message> message;
   // False when gRPC still holds the call's borrowed inputs; a kInputsReleased completion with
   // the same id follows once it lets go.
   bool inputs_released = true;

@@ -243,9 +243,9 @@ class Client:
     # ---- health, metadata, configuration ----
 
     def _rpc(self, rpc: _control.Rpc, headers, client_timeout) -> Any:
-        reply = self._client().call_json(rpc.method, json.dumps(rpc.request), core_timeout(client_timeout),
-                                         core_headers(headers), rpc.model_name)
-        return rpc.result(json.loads(reply))
+        reply = self._client().call_unary(rpc.method, json.dumps(rpc.request), core_timeout(client_timeout),
+                                          core_headers(headers), rpc.model_name)
+        return rpc.result(reply)
 
     def is_server_live(self, headers=None, client_timeout=None) -> bool:
         return self._rpc(_control.server_live(), headers, client_timeout)

@@ -7,7 +7,6 @@ input arrays lent to gRPC, which it keeps referenced until gRPC has let go of th
 
 from __future__ import annotations
 
-import json
 from typing import Any, Callable, Dict, Optional
 
 from . import _core
@@ -15,7 +14,6 @@ from ._result import InferResult
 from .errors import InferenceServerError, error_from_status
 
 _INFER = int(_core.CompletionKind.INFER)
-_JSON = int(_core.CompletionKind.JSON)
 _INPUTS_RELEASED = int(_core.CompletionKind.INPUTS_RELEASED)
 
 # Called with (result, None) on success or (None, error) on failure.
@@ -67,7 +65,7 @@ class CompletionRouter:
             if not inputs_released:
                 self._lent_inputs[call_id] = pending.inputs
             if code == 0:
-                result = InferResult(payload) if kind == _INFER else json.loads(payload)
+                result = InferResult(payload) if kind == _INFER else payload
                 pending.on_done(result, None)
             else:
                 pending.on_done(None, error_from_status(code, message, pending.model_name, pending.request_id))

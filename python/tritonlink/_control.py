@@ -1,5 +1,6 @@
 """The control-plane RPCs, described once for Client and AsyncClient: which RPC, the request
-as proto3 JSON, and how the response becomes the value returned."""
+as proto3 JSON, and how the response (a dict of the message's fields, ints as ints) becomes
+the value returned."""
 
 from __future__ import annotations
 

@@ -51,8 +51,8 @@ class _LoopDriver:
             if arguments is not None:
                 self.engine.start_infer(self.router.sink, call_id, *arguments)
             else:
-                self.engine.start_json(self.router.sink, call_id, rpc.method, json.dumps(rpc.request),
-                                       timeout, headers)
+                self.engine.start_unary(self.router.sink, call_id, rpc.method, json.dumps(rpc.request),
+                                        timeout, headers)
         except BaseException:
             self.router.forget(call_id)
             raise
