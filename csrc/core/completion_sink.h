@@ -29,7 +29,8 @@ struct Completion {
   std::shared_ptr<InferResponse> response;
   std::shared_ptr<google::protobuf::Message> message;
   // False when gRPC still holds the call's borrowed inputs; a kInputsReleased completion with
-  // the same id follows once it lets go.
+  // the same id comes once it lets go. It is pushed from another thread, so the consumer may
+  // drain it before this completion: the queue orders only what one thread pushes.
   bool inputs_released = true;
 };
 

@@ -7,7 +7,7 @@ input arrays lent to gRPC, which it keeps referenced until gRPC has let go of th
 
 from __future__ import annotations
 
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Set
 
 from . import _core
 from ._result import InferResult
@@ -35,6 +35,9 @@ class CompletionRouter:
         self.sink = _core.CompletionSink()
         self._pending: Dict[int, _Pending] = {}
         self._lent_inputs: Dict[int, Any] = {}
+        # Calls whose inputs-released notice was drained before their completion: the sink's
+        # queue does not order completions pushed from different threads.
+        self._released_early: Set[int] = set()
 
     def expect(self, call_id: int, on_done: OnDone, inputs: Any = None, model_name: str = "",
                request_id: str = "") -> None:
@@ -59,10 +62,15 @@ class CompletionRouter:
         """Runs on_done for each finished call in a batch drained from self.sink."""
         for call_id, kind, code, message, payload, inputs_released in batch:
             if kind == _INPUTS_RELEASED:
-                self._lent_inputs.pop(call_id, None)
+                if call_id in self._lent_inputs:
+                    del self._lent_inputs[call_id]
+                else:
+                    self._released_early.add(call_id)
                 continue
             pending = self._pending.pop(call_id)
-            if not inputs_released:
+            if call_id in self._released_early:
+                self._released_early.remove(call_id)
+            elif not inputs_released:
                 self._lent_inputs[call_id] = pending.inputs
             if code == 0:
                 result = InferResult(payload) if kind == _INFER else payload
