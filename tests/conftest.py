@@ -53,6 +53,30 @@ def server(request) -> ServerUnderTest:
     return request.getfixturevalue(fixture)
 
 
+# Models that tests may unload and load again live on servers of their own, so that no other
+# test finds them missing. The real Triton starts in explicit model-control mode with only
+# the models those tests use.
+MODEL_CONTROL_MODELS = ("identity", "add_sub")
+
+
+@pytest.fixture(scope="session")
+def embedded_model_control_server():
+    with Server() as server:
+        yield ServerUnderTest("embedded", server.url)
+
+
+@pytest.fixture(scope="session")
+def real_triton_explicit_server():
+    with RealTritonServer(model_control_mode="explicit", load_models=MODEL_CONTROL_MODELS) as server:
+        yield ServerUnderTest("triton", server.grpc_url)
+
+
+@pytest.fixture(params=["embedded", pytest.param("triton", marks=pytest.mark.real_triton)])
+def model_control_server(request) -> ServerUnderTest:
+    fixture = "embedded_model_control_server" if request.param == "embedded" else "real_triton_explicit_server"
+    return request.getfixturevalue(fixture)
+
+
 @pytest.fixture
 def client(server):
     with tritonlink.Client(server.url) as c:

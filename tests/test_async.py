@@ -175,3 +175,19 @@ def test_in_flight_limit_waits_by_default(server):
 def test_callback_must_be_callable(client):
     with pytest.raises(TypeError, match="callback"):
         client.async_infer("identity", mixed_inputs(0), None)
+
+
+@pytest.mark.parametrize("release_first", [False, True], ids=["release-after", "release-before"])
+def test_router_lets_go_of_inputs_whichever_comes_first_release_or_completion(release_first):
+    # Completions pushed from different threads come out of the sink in any order.
+    from tritonlink._completions import CompletionRouter
+    from tritonlink._core import CompletionKind
+
+    router = CompletionRouter()
+    results = []
+    router.expect(7, lambda result, error: results.append(result), inputs=[np.ones(4)])
+    completion = (7, int(CompletionKind.MESSAGE), 0, "", {"ok": True}, False)  # gRPC still holds the inputs
+    released = (7, int(CompletionKind.INPUTS_RELEASED), 0, "", None, True)
+    router.deliver([released, completion] if release_first else [completion, released])
+    assert results == [{"ok": True}]
+    assert not router.busy

@@ -148,9 +148,11 @@ def test_health_and_metadata(client, server):
     assert model["name"] == "add_sub"
     assert [t["name"] for t in model["inputs"]] == ["INPUT0", "INPUT1"]
     assert [t["datatype"] for t in model["outputs"]] == ["FP32", "FP32"]
+    assert [t["shape"] for t in model["inputs"]] == [[16], [16]]  # int64 as int, not "16"
     config = client.get_model_config("add_sub")["config"]
     assert config["name"] == "add_sub"
     assert [t["data_type"] for t in config["input"]] == ["TYPE_FP32", "TYPE_FP32"]
+    assert [t["dims"] for t in config["input"]] == [[16], [16]]
 
 
 def test_metadata_of_unknown_model_raises(client):

@@ -5,6 +5,7 @@
 
 #include "async_engine.h"
 #include "infer_client.h"
+#include "proto_to_python.h"
 #include "request_conversion.h"
 #include "response_bindings.h"
 
@@ -14,13 +15,17 @@ namespace tritonlink::bindings {
 namespace {
 
 // (id, kind, status code, message, payload, inputs_released); payload is an InferResponse,
-// a JSON string, or None.
+// a dict (the response message of another RPC), or None.
 py::tuple completion_to_python(Completion& c) {
   py::object payload = py::none();
   if (c.response) {
     payload = py::cast(PyInferResponse{std::move(c.response)});
-  } else if (c.kind == Completion::Kind::kJson && c.status.ok()) {
-    payload = py::str(c.json);
+  } else if (c.kind == Completion::Kind::kMessage && c.status.ok()) {
+    if (c.message) {
+      payload = message_to_python(*c.message);
+    } else {
+      c.status = grpc::Status(grpc::StatusCode::INTERNAL, "the RPC returned no message");
+    }
   }
   return py::make_tuple(c.id, static_cast<int>(c.kind), static_cast<int>(c.status.error_code()),
                         c.status.error_message(), std::move(payload), c.inputs_released);
@@ -43,9 +48,9 @@ void start_infer(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& sin
   engine.start_infer(id, request, call_options_from_python(timeout_s, headers), sink);
 }
 
-void start_json(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& sink, uint64_t id, const std::string& method,
-                    const std::string& request_json, const py::handle& timeout_s, const py::handle& headers) {
-  engine.start_json(id, method, request_json, call_options_from_python(timeout_s, headers), sink);
+void start_unary(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& sink, uint64_t id, const std::string& method,
+                 const std::string& request_json, const py::handle& timeout_s, const py::handle& headers) {
+  engine.start_unary(id, method, request_json, call_options_from_python(timeout_s, headers), sink);
 }
 
 }  // namespace
@@ -63,7 +68,7 @@ void register_async(py::module_& m) {
 
   py::enum_<Completion::Kind>(m, "CompletionKind")
       .value("INFER", Completion::Kind::kInfer)
-      .value("JSON", Completion::Kind::kJson)
+      .value("MESSAGE", Completion::Kind::kMessage)
       .value("INPUTS_RELEASED", Completion::Kind::kInputsReleased);
 
   py::class_<AsyncEngine>(m, "AsyncEngine", "Calls in flight on a completion queue with its own C++ threads.")
@@ -74,7 +79,7 @@ void register_async(py::module_& m) {
       .def("start_infer", &start_infer, py::arg("sink"), py::arg("id"), py::arg("model_name"), py::arg("inputs"), py::arg("outputs"),
            py::arg("model_version"), py::arg("request_id"), py::arg("parameters"), py::arg("timeout_s"),
            py::arg("headers"))
-      .def("start_json", &start_json, py::arg("sink"), py::arg("id"), py::arg("method"), py::arg("request_json"),
+      .def("start_unary", &start_unary, py::arg("sink"), py::arg("id"), py::arg("method"), py::arg("request_json"),
            py::arg("timeout_s"), py::arg("headers"))
       .def("cancel", &AsyncEngine::cancel, py::arg("id"))
       .def_property_readonly("in_flight", &AsyncEngine::in_flight)

@@ -3,6 +3,7 @@
 
 #include "errors.h"
 #include "infer_client.h"
+#include "proto_to_python.h"
 #include "request_conversion.h"
 #include "response_bindings.h"
 
@@ -38,18 +39,19 @@ PyInferResponse infer(InferClient& client, const std::string& model_name, const 
   return PyInferResponse{std::move(response)};
 }
 
-std::string call_json(InferClient& client, const std::string& method, const std::string& request_json,
-                      const py::handle& timeout_s, const py::handle& headers, const std::string& model_name) {
+py::dict call_unary(InferClient& client, const std::string& method, const std::string& request_json,
+                    const py::handle& timeout_s, const py::handle& headers, const std::string& model_name) {
   const CallOptions options = call_options_from_python(timeout_s, headers);
-  std::string response_json;
+  std::shared_ptr<google::protobuf::Message> response;
   grpc::Status status;
   {
     py::gil_scoped_release nogil;
-    status = client.call_json(method, request_json, options, python_signal_pending, &response_json);
+    status = client.call_unary(method, request_json, options, python_signal_pending, &response);
   }
   raise_if_interrupted();
+  if (status.ok() && !response) status = grpc::Status(grpc::StatusCode::INTERNAL, method + ": the RPC returned no message");
   if (!status.ok()) raise_status(status, model_name);
-  return response_json;
+  return message_to_python(*response);
 }
 
 std::string optional_bytes(const py::handle& value) { return value.is_none() ? std::string() : value.cast<std::string>(); }
@@ -83,7 +85,7 @@ void register_client(py::module_& m) {
            py::arg("tls") = py::none())
       .def("infer", &infer, py::arg("model_name"), py::arg("inputs"), py::arg("outputs"), py::arg("model_version"),
            py::arg("request_id"), py::arg("parameters"), py::arg("timeout_s"), py::arg("headers"))
-      .def("call_json", &call_json, py::arg("method"), py::arg("request_json"), py::arg("timeout_s"),
+      .def("call_unary", &call_unary, py::arg("method"), py::arg("request_json"), py::arg("timeout_s"),
            py::arg("headers"), py::arg("model_name") = "");
 }
 

@@ -1,7 +1,7 @@
 #include "async_engine.h"
 
 #include "byte_buffers.h"
-#include "json_rpc.h"
+#include "unary_rpc.h"
 
 namespace tritonlink {
 
@@ -71,11 +71,11 @@ void AsyncEngine::start_infer(uint64_t id, const InferRequest& request, const Ca
   launch(std::move(call), method_path("ModelInfer"), sent);
 }
 
-void AsyncEngine::start_json(uint64_t id, const std::string& method, const std::string& request_json,
+void AsyncEngine::start_unary(uint64_t id, const std::string& method, const std::string& request_json,
                              const CallOptions& options, std::shared_ptr<CompletionSink> sink) {
   auto call = std::make_unique<Call>();
   call->id = id;
-  call->kind = Completion::Kind::kJson;
+  call->kind = Completion::Kind::kMessage;
   call->method = method;
   call->sink = std::move(sink);
   options.apply(*call->context);
@@ -129,7 +129,7 @@ void AsyncEngine::finish(Call* call, bool started) {
         done.status = grpc::Status(grpc::StatusCode::INTERNAL, std::string("malformed ModelInferResponse: ") + e.what());
       }
     } else {
-      done.status = decode_json_response(call->method, call->response, &done.json);
+      done.status = decode_response(call->method, call->response, &done.message);
     }
   }
   // Dropping the call lets gRPC release the request's slices, normally right here.

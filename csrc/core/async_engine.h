@@ -38,8 +38,9 @@ class AsyncEngine {
   void start_infer(uint64_t id, const InferRequest& request, const CallOptions& options,
                    std::shared_ptr<CompletionSink> sink);
 
-  // Starts a unary RPC of inference.GRPCInferenceService given as proto3 JSON; completes kJson.
-  void start_json(uint64_t id, const std::string& method, const std::string& request_json,
+  // Starts a unary RPC of inference.GRPCInferenceService with its request given as proto3
+  // JSON; completes kMessage with the parsed response.
+  void start_unary(uint64_t id, const std::string& method, const std::string& request_json,
                   const CallOptions& options, std::shared_ptr<CompletionSink> sink);
 
   // Asks the server to cancel the call; its completion still arrives (CANCELLED unless it had

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include <google/protobuf/message.h>
 #include <grpcpp/support/status.h>
 
 #include <concurrentqueue/concurrentqueue.h>
@@ -19,17 +20,17 @@ namespace tritonlink {
 struct Completion {
   enum class Kind : uint8_t {
     kInfer,           // a ModelInfer call ended: `status`, and `response` when it succeeded
-    kJson,            // another unary RPC ended: `status`, and `json` when it succeeded
+    kMessage,         // another unary RPC ended: `status`, and `message` (never null) when it succeeded
     kInputsReleased,  // gRPC let go of a finished call's borrowed input memory (late)
   };
   uint64_t id = 0;
   Kind kind = Kind::kInfer;
   grpc::Status status;
   std::shared_ptr<InferResponse> response;
-  std::string json;
-  // False when gRPC still held the call's borrowed inputs; a kInputsReleased completion with
+  std::shared_ptr<google::protobuf::Message> message;
+  // False when gRPC still holds the call's borrowed inputs; a kInputsReleased completion with
   // the same id comes once it lets go. It is pushed from another thread, so the consumer may
-  // see it before this completion.
+  // drain it before this completion: the queue orders only what one thread pushes.
   bool inputs_released = true;
 };
 

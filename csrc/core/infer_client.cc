@@ -5,7 +5,7 @@
 
 #include "borrowed_payloads.h"
 #include "byte_buffers.h"
-#include "json_rpc.h"
+#include "unary_rpc.h"
 
 namespace tritonlink {
 
@@ -33,9 +33,9 @@ grpc::Status InferClient::infer(const InferRequest& request, const CallOptions& 
   return grpc::Status::OK;
 }
 
-grpc::Status InferClient::call_json(const std::string& method, const std::string& request_json,
-                                    const CallOptions& options, const InterruptCheck& interrupted,
-                                    std::string* response_json) {
+grpc::Status InferClient::call_unary(const std::string& method, const std::string& request_json,
+                                     const CallOptions& options, const InterruptCheck& interrupted,
+                                     std::shared_ptr<google::protobuf::Message>* response) {
   grpc::ByteBuffer sent;
   if (auto status = encode_json_request(method, request_json, &sent); !status.ok()) return status;
   grpc::ByteBuffer received;
@@ -43,7 +43,7 @@ grpc::Status InferClient::call_json(const std::string& method, const std::string
   options.apply(context);
   const grpc::Status status = blocking_unary_call(stub_, context, method_path(method), sent, &received, interrupted);
   if (!status.ok()) return status;
-  return decode_json_response(method, received, response_json);
+  return decode_response(method, received, response);
 }
 
 }  // namespace tritonlink

@@ -1,10 +1,11 @@
 // The client: one channel to a Triton-protocol server, ModelInfer through the hand-written
-// codec, and every other RPC through protobuf's JSON mapping.
+// codec, and every other RPC through generated protobuf messages.
 #pragma once
 
 #include <memory>
 #include <string>
 
+#include <google/protobuf/message.h>
 #include <grpcpp/channel.h>
 #include <grpcpp/generic/generic_stub.h>
 
@@ -25,11 +26,11 @@ class InferClient {
   grpc::Status infer(const InferRequest& request, const CallOptions& options, const InterruptCheck& interrupted,
                      std::shared_ptr<InferResponse>* response);
 
-  // Runs the RPC `method` of inference.GRPCInferenceService (e.g. "ServerReady") with a
-  // request given as proto3 JSON, and returns the response as proto3 JSON (field names as in
-  // the .proto files, as tritonclient's `as_json` returns them).
-  grpc::Status call_json(const std::string& method, const std::string& request_json, const CallOptions& options,
-                         const InterruptCheck& interrupted, std::string* response_json);
+  // Runs the unary RPC `method` of inference.GRPCInferenceService (e.g. "ServerReady") with a
+  // request given as proto3 JSON (field names as in the .proto files), and returns the parsed
+  // response message.
+  grpc::Status call_unary(const std::string& method, const std::string& request_json, const CallOptions& options,
+                          const InterruptCheck& interrupted, std::shared_ptr<google::protobuf::Message>* response);
 
   const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
 

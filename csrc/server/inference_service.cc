@@ -6,8 +6,6 @@
 namespace tritonlink::server {
 namespace {
 
-constexpr char kModelVersion[] = "1";
-
 grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* context, const grpc::Status& status) {
   auto* reactor = context->DefaultReactor();
   reactor->Finish(status);
@@ -27,28 +25,10 @@ void InferenceService::forward_headers(const grpc::CallbackServerContext& contex
   }
 }
 
-InferenceService::InferenceService(std::vector<std::unique_ptr<Model>> models, const std::string& header_forward_pattern) {
+InferenceService::InferenceService(std::vector<std::unique_ptr<Model>> models, const std::string& header_forward_pattern)
+    : repository_(std::move(models)) {
   // Throws std::regex_error for a pattern that is not a regular expression.
   if (!header_forward_pattern.empty()) header_forward_pattern_.emplace(header_forward_pattern);
-  for (auto& model : models) {
-    const std::string name = model->name();
-    models_.emplace(name, std::move(model));
-  }
-}
-
-Model* InferenceService::find_model(const std::string& name, const std::string& version, grpc::Status* status) const {
-  const auto it = models_.find(name);
-  if (it == models_.end()) {
-    *status = grpc::Status(grpc::StatusCode::NOT_FOUND, "Request for unknown model: '" + name + "' is not found");
-    return nullptr;
-  }
-  if (!version.empty() && version != kModelVersion) {
-    *status = grpc::Status(grpc::StatusCode::NOT_FOUND,
-                           "Request for unknown model: '" + name + "' version " + version + " is not found");
-    return nullptr;
-  }
-  *status = grpc::Status::OK;
-  return it->second.get();
 }
 
 grpc::ServerUnaryReactor* InferenceService::ServerLive(grpc::CallbackServerContext* context,
@@ -69,7 +49,7 @@ grpc::ServerUnaryReactor* InferenceService::ModelReady(grpc::CallbackServerConte
                                                        const inference::ModelReadyRequest* request,
                                                        inference::ModelReadyResponse* response) {
   grpc::Status status;
-  response->set_ready(find_model(request->name(), request->version(), &status) != nullptr);
+  response->set_ready(repository_.find_ready(request->name(), request->version(), &status) != nullptr);
   return finish(context, grpc::Status::OK);
 }
 
@@ -86,7 +66,9 @@ grpc::ServerUnaryReactor* InferenceService::ModelMetadata(grpc::CallbackServerCo
                                                           const inference::ModelMetadataRequest* request,
                                                           inference::ModelMetadataResponse* response) {
   grpc::Status status;
-  if (const Model* model = find_model(request->name(), request->version(), &status)) model->describe(response);
+  if (const ServedModel* served = repository_.find_ready(request->name(), request->version(), &status)) {
+    served->model->describe(response);
+  }
   return finish(context, status);
 }
 
@@ -94,8 +76,8 @@ grpc::ServerUnaryReactor* InferenceService::ModelConfig(grpc::CallbackServerCont
                                                         const inference::ModelConfigRequest* request,
                                                         inference::ModelConfigResponse* response) {
   grpc::Status status;
-  if (const Model* model = find_model(request->name(), request->version(), &status)) {
-    model->configure(response->mutable_config());
+  if (const ServedModel* served = repository_.find_ready(request->name(), request->version(), &status)) {
+    served->model->configure(response->mutable_config());
   }
   return finish(context, status);
 }
@@ -103,9 +85,11 @@ grpc::ServerUnaryReactor* InferenceService::ModelConfig(grpc::CallbackServerCont
 grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerContext* context,
                                                        const inference::ModelInferRequest* request,
                                                        inference::ModelInferResponse* response) {
+  InferenceStatistics::Timeline timeline;
+  timeline.received = InferenceStatistics::Clock::now();
   grpc::Status status;
-  Model* model = find_model(request->model_name(), request->model_version(), &status);
-  if (model == nullptr) return finish(context, status);
+  ServedModel* served = repository_.find_ready(request->model_name(), request->model_version(), &status);
+  if (served == nullptr) return finish(context, status);
 
   // The request message belongs to this call and is not read again once the model is done,
   // so models may move tensors out of it instead of copying them.
@@ -118,11 +102,91 @@ grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerConte
   response->set_model_version(kModelVersion);
   response->set_id(request->id());
   auto* reactor = context->DefaultReactor();
-  model->infer(owned_request, *response, [reactor, request, response](grpc::Status result) {
+  timeline.model_started = InferenceStatistics::Clock::now();
+  auto done = [reactor, request, response, served, timeline](grpc::Status result) mutable {
+    timeline.model_finished = InferenceStatistics::Clock::now();
     if (result.ok()) result = select_requested_outputs(*request, *response);
+    timeline.finished = InferenceStatistics::Clock::now();
+    served->statistics.record(timeline, result.ok());
     reactor->Finish(result);
-  });
+  };
+  served->model->infer(owned_request, *response, std::move(done));
   return reactor;
+}
+
+grpc::ServerUnaryReactor* InferenceService::ModelStatistics(grpc::CallbackServerContext* context,
+                                                            const inference::ModelStatisticsRequest* request,
+                                                            inference::ModelStatisticsResponse* response) {
+  return finish(context, repository_.statistics(*request, response));
+}
+
+grpc::ServerUnaryReactor* InferenceService::RepositoryIndex(grpc::CallbackServerContext* context,
+                                                            const inference::RepositoryIndexRequest* request,
+                                                            inference::RepositoryIndexResponse* response) {
+  return finish(context, repository_.index(*request, response));
+}
+
+grpc::ServerUnaryReactor* InferenceService::RepositoryModelLoad(grpc::CallbackServerContext* context,
+                                                                const inference::RepositoryModelLoadRequest* request,
+                                                                inference::RepositoryModelLoadResponse*) {
+  return finish(context, repository_.load(*request));
+}
+
+grpc::ServerUnaryReactor* InferenceService::RepositoryModelUnload(
+    grpc::CallbackServerContext* context, const inference::RepositoryModelUnloadRequest* request,
+    inference::RepositoryModelUnloadResponse*) {
+  return finish(context, repository_.unload(*request));
+}
+
+grpc::ServerUnaryReactor* InferenceService::SystemSharedMemoryStatus(
+    grpc::CallbackServerContext* context, const inference::SystemSharedMemoryStatusRequest* request,
+    inference::SystemSharedMemoryStatusResponse* response) {
+  return finish(context, shared_memory_.system_status(request->name(), response));
+}
+
+grpc::ServerUnaryReactor* InferenceService::SystemSharedMemoryRegister(
+    grpc::CallbackServerContext* context, const inference::SystemSharedMemoryRegisterRequest* request,
+    inference::SystemSharedMemoryRegisterResponse*) {
+  return finish(context, shared_memory_.register_system(*request));
+}
+
+grpc::ServerUnaryReactor* InferenceService::SystemSharedMemoryUnregister(
+    grpc::CallbackServerContext* context, const inference::SystemSharedMemoryUnregisterRequest* request,
+    inference::SystemSharedMemoryUnregisterResponse*) {
+  shared_memory_.unregister_system(request->name());
+  return finish(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* InferenceService::CudaSharedMemoryStatus(
+    grpc::CallbackServerContext* context, const inference::CudaSharedMemoryStatusRequest* request,
+    inference::CudaSharedMemoryStatusResponse* response) {
+  return finish(context, shared_memory_.cuda_status(request->name(), response));
+}
+
+grpc::ServerUnaryReactor* InferenceService::CudaSharedMemoryRegister(
+    grpc::CallbackServerContext* context, const inference::CudaSharedMemoryRegisterRequest* request,
+    inference::CudaSharedMemoryRegisterResponse*) {
+  return finish(context, shared_memory_.register_cuda(*request));
+}
+
+grpc::ServerUnaryReactor* InferenceService::CudaSharedMemoryUnregister(
+    grpc::CallbackServerContext* context, const inference::CudaSharedMemoryUnregisterRequest* request,
+    inference::CudaSharedMemoryUnregisterResponse*) {
+  shared_memory_.unregister_cuda(request->name());
+  return finish(context, grpc::Status::OK);
+}
+
+grpc::ServerUnaryReactor* InferenceService::TraceSetting(grpc::CallbackServerContext* context,
+                                                         const inference::TraceSettingRequest* request,
+                                                         inference::TraceSettingResponse* response) {
+  const bool known_model = repository_.contains(request->model_name());
+  return finish(context, trace_settings_.update(*request, known_model, response));
+}
+
+grpc::ServerUnaryReactor* InferenceService::LogSettings(grpc::CallbackServerContext* context,
+                                                        const inference::LogSettingsRequest* request,
+                                                        inference::LogSettingsResponse* response) {
+  return finish(context, log_settings_.update(*request, response));
 }
 
 }  // namespace tritonlink::server

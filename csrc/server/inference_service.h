@@ -1,4 +1,5 @@
-// The embedded server's implementation of inference.GRPCInferenceService (callback API).
+// The embedded server's implementation of inference.GRPCInferenceService (callback API). Each
+// RPC delegates to the part of the server that owns what it asks about.
 #pragma once
 
 #include <memory>
@@ -9,7 +10,11 @@
 #include <vector>
 
 #include "grpc_service.grpc.pb.h"
+#include "log_settings.h"
 #include "model.h"
+#include "model_repository.h"
+#include "shared_memory_registry.h"
+#include "trace_settings.h"
 
 namespace tritonlink::server {
 
@@ -20,6 +25,7 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   // --grpc-header-forward-pattern does.
   explicit InferenceService(std::vector<std::unique_ptr<Model>> models, const std::string& header_forward_pattern = "");
 
+  // Health and metadata
   grpc::ServerUnaryReactor* ServerLive(grpc::CallbackServerContext* context, const inference::ServerLiveRequest* request,
                                        inference::ServerLiveResponse* response) override;
   grpc::ServerUnaryReactor* ServerReady(grpc::CallbackServerContext* context,
@@ -36,16 +42,59 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   grpc::ServerUnaryReactor* ModelConfig(grpc::CallbackServerContext* context,
                                         const inference::ModelConfigRequest* request,
                                         inference::ModelConfigResponse* response) override;
+
+  // Inference and statistics
   grpc::ServerUnaryReactor* ModelInfer(grpc::CallbackServerContext* context, const inference::ModelInferRequest* request,
                                        inference::ModelInferResponse* response) override;
+  grpc::ServerUnaryReactor* ModelStatistics(grpc::CallbackServerContext* context,
+                                            const inference::ModelStatisticsRequest* request,
+                                            inference::ModelStatisticsResponse* response) override;
+
+  // Model repository
+  grpc::ServerUnaryReactor* RepositoryIndex(grpc::CallbackServerContext* context,
+                                            const inference::RepositoryIndexRequest* request,
+                                            inference::RepositoryIndexResponse* response) override;
+  grpc::ServerUnaryReactor* RepositoryModelLoad(grpc::CallbackServerContext* context,
+                                                const inference::RepositoryModelLoadRequest* request,
+                                                inference::RepositoryModelLoadResponse* response) override;
+  grpc::ServerUnaryReactor* RepositoryModelUnload(grpc::CallbackServerContext* context,
+                                                  const inference::RepositoryModelUnloadRequest* request,
+                                                  inference::RepositoryModelUnloadResponse* response) override;
+
+  // Shared memory
+  grpc::ServerUnaryReactor* SystemSharedMemoryStatus(grpc::CallbackServerContext* context,
+                                                     const inference::SystemSharedMemoryStatusRequest* request,
+                                                     inference::SystemSharedMemoryStatusResponse* response) override;
+  grpc::ServerUnaryReactor* SystemSharedMemoryRegister(grpc::CallbackServerContext* context,
+                                                       const inference::SystemSharedMemoryRegisterRequest* request,
+                                                       inference::SystemSharedMemoryRegisterResponse* response) override;
+  grpc::ServerUnaryReactor* SystemSharedMemoryUnregister(
+      grpc::CallbackServerContext* context, const inference::SystemSharedMemoryUnregisterRequest* request,
+      inference::SystemSharedMemoryUnregisterResponse* response) override;
+  grpc::ServerUnaryReactor* CudaSharedMemoryStatus(grpc::CallbackServerContext* context,
+                                                   const inference::CudaSharedMemoryStatusRequest* request,
+                                                   inference::CudaSharedMemoryStatusResponse* response) override;
+  grpc::ServerUnaryReactor* CudaSharedMemoryRegister(grpc::CallbackServerContext* context,
+                                                     const inference::CudaSharedMemoryRegisterRequest* request,
+                                                     inference::CudaSharedMemoryRegisterResponse* response) override;
+  grpc::ServerUnaryReactor* CudaSharedMemoryUnregister(grpc::CallbackServerContext* context,
+                                                       const inference::CudaSharedMemoryUnregisterRequest* request,
+                                                       inference::CudaSharedMemoryUnregisterResponse* response) override;
+
+  // Runtime settings
+  grpc::ServerUnaryReactor* TraceSetting(grpc::CallbackServerContext* context,
+                                         const inference::TraceSettingRequest* request,
+                                         inference::TraceSettingResponse* response) override;
+  grpc::ServerUnaryReactor* LogSettings(grpc::CallbackServerContext* context, const inference::LogSettingsRequest* request,
+                                        inference::LogSettingsResponse* response) override;
 
  private:
-  // The model called `name` at `version` ("" or "1"), or null with `status` saying why.
-  Model* find_model(const std::string& name, const std::string& version, grpc::Status* status) const;
-
   void forward_headers(const grpc::CallbackServerContext& context, inference::ModelInferRequest& request) const;
 
-  std::unordered_map<std::string, std::unique_ptr<Model>> models_;
+  ModelRepository repository_;
+  SharedMemoryRegistry shared_memory_;
+  TraceSettings trace_settings_;
+  server::LogSettings log_settings_;  // qualified: LogSettings alone names the RPC method here
   std::optional<std::regex> header_forward_pattern_;
 };
 

@@ -23,7 +23,7 @@ void fill_tensor(Tensor* tensor, const TensorSpec& spec) {
 
 void Model::describe(inference::ModelMetadataResponse* metadata) const {
   metadata->set_name(name_);
-  metadata->add_versions("1");
+  metadata->add_versions(kModelVersion);
   metadata->set_platform("tritonlink_embedded");
   auto add = [](auto* tensor, const TensorSpec& spec) {
     tensor->set_name(spec.name);

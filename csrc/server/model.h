@@ -18,6 +18,9 @@ struct TensorSpec {
   std::vector<int64_t> dims;
 };
 
+// Every built-in model has this one version.
+inline constexpr char kModelVersion[] = "1";
+
 // Completes one inference; called exactly once, possibly later and from another thread.
 using InferDone = std::function<void(grpc::Status)>;
 

@@ -12,6 +12,8 @@
 #include "embedded_server.h"
 #include "infer_client.h"
 
+#include <google/protobuf/message.h>
+
 using namespace tritonlink;
 
 namespace {
@@ -141,15 +143,16 @@ TEST(shutdown_delivers_every_call_in_flight_and_refuses_new_ones) {
   CHECK(all_cancelled);
 }
 
-TEST(json_calls_complete_with_json) {
+TEST(unary_calls_complete_with_the_parsed_response) {
   Fixture f;
   AsyncEngine engine(f.client.channel());
-  engine.start_json(1, "ServerReady", "{}", {}, f.sink);
-  engine.start_json(2, "NoSuchRpc", "{}", {}, f.sink);
-  engine.start_json(3, "ModelReady", "{not json", {}, f.sink);
+  engine.start_unary(1, "ServerReady", "{}", {}, f.sink);
+  engine.start_unary(2, "NoSuchRpc", "{}", {}, f.sink);
+  engine.start_unary(3, "ModelReady", "{not json", {}, f.sink);
   Tally tally;
   tally.collect(*f.sink, 3);
-  CHECK(tally.completed[1].status.ok() && tally.completed[1].json.find("true") != std::string::npos);
+  const auto& ready = tally.completed[1];
+  CHECK(ready.status.ok() && ready.message && ready.message->ShortDebugString() == "ready: true");
   CHECK(tally.completed[2].status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
   CHECK(tally.completed[3].status.error_code() == grpc::StatusCode::INVALID_ARGUMENT);
 }

@@ -7,15 +7,13 @@ input arrays lent to gRPC, which it keeps referenced until gRPC has let go of th
 
 from __future__ import annotations
 
-import json
-from typing import Any, Callable, Dict, Optional
+from typing import Any, Callable, Dict, Optional, Set
 
 from . import _core
 from ._result import InferResult
 from .errors import InferenceServerError, error_from_status
 
 _INFER = int(_core.CompletionKind.INFER)
-_JSON = int(_core.CompletionKind.JSON)
 _INPUTS_RELEASED = int(_core.CompletionKind.INPUTS_RELEASED)
 
 # Called with (result, None) on success or (None, error) on failure.
@@ -37,9 +35,9 @@ class CompletionRouter:
         self.sink = _core.CompletionSink()
         self._pending: Dict[int, _Pending] = {}
         self._lent_inputs: Dict[int, Any] = {}
-        # The queue is FIFO per producer only: a late "inputs released" (sent from the gRPC
-        # thread that dropped the slices) can overtake its call's completion.
-        self._released_first: set = set()
+        # Calls whose inputs-released notice was drained before their completion: the sink's
+        # queue does not order completions pushed from different threads.
+        self._released_early: Set[int] = set()
 
     def expect(self, call_id: int, on_done: OnDone, inputs: Any = None, model_name: str = "",
                request_id: str = "") -> None:
@@ -64,23 +62,21 @@ class CompletionRouter:
         """Runs on_done for each finished call in a batch drained from self.sink."""
         for call_id, kind, code, message, payload, inputs_released in batch:
             if kind == _INPUTS_RELEASED:
-                if self._lent_inputs.pop(call_id, None) is None:
-                    self._released_first.add(call_id)
+                if call_id in self._lent_inputs:
+                    del self._lent_inputs[call_id]
+                else:
+                    self._released_early.add(call_id)
                 continue
             pending = self._pending.pop(call_id)
-            if not inputs_released and not self._take_released_first(call_id):
+            if call_id in self._released_early:
+                self._released_early.remove(call_id)
+            elif not inputs_released:
                 self._lent_inputs[call_id] = pending.inputs
             if code == 0:
-                result = InferResult(payload) if kind == _INFER else json.loads(payload)
+                result = InferResult(payload) if kind == _INFER else payload
                 pending.on_done(result, None)
             else:
                 pending.on_done(None, error_from_status(code, message, pending.model_name, pending.request_id))
-
-    def _take_released_first(self, call_id: int) -> bool:
-        if call_id in self._released_first:
-            self._released_first.discard(call_id)
-            return True
-        return False
 
     def settle(self, wait_slice_ms: int = 100) -> None:
         """Waits until nothing is pending or lent: input arrays must outlive gRPC's use of them."""

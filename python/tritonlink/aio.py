@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-import json
 from typing import Any, Iterable, Mapping, Optional, Union
 
 from . import _control, _core, _lifecycle
@@ -53,8 +52,7 @@ class _LoopDriver:
             if arguments is not None:
                 self.engine.start_infer(self.router.sink, call_id, *arguments)
             else:
-                self.engine.start_json(self.router.sink, call_id, rpc.method, json.dumps(rpc.request),
-                                       timeout, headers)
+                self.engine.start_unary(self.router.sink, call_id, rpc.method, rpc.request_json, timeout, headers)
         except BaseException:
             self.router.forget(call_id)
             raise
@@ -185,6 +183,58 @@ class AsyncClient:
     async def get_model_config(self, model_name: str, model_version: str = "", headers=None,
                                client_timeout=None) -> dict:
         return await self._rpc(_control.model_config(model_name, model_version), headers, client_timeout)
+
+    async def get_inference_statistics(self, model_name: str = "", model_version: str = "", headers=None,
+                                       client_timeout=None) -> dict:
+        return await self._rpc(_control.inference_statistics(model_name, model_version), headers, client_timeout)
+
+    async def get_model_repository_index(self, headers=None, client_timeout=None) -> dict:
+        return await self._rpc(_control.repository_index(), headers, client_timeout)
+
+    async def load_model(self, model_name: str, headers=None, config=None, files=None, client_timeout=None) -> None:
+        return await self._rpc(_control.load_model(model_name, config, files), headers, client_timeout)
+
+    async def unload_model(self, model_name: str, headers=None, unload_dependents: bool = False,
+                           client_timeout=None) -> None:
+        return await self._rpc(_control.unload_model(model_name, unload_dependents), headers, client_timeout)
+
+    async def get_trace_settings(self, model_name: Optional[str] = None, headers=None, client_timeout=None) -> dict:
+        return await self._rpc(_control.trace_settings(model_name, None), headers, client_timeout)
+
+    async def update_trace_settings(self, model_name: Optional[str] = None, settings=None, headers=None,
+                                    client_timeout=None) -> dict:
+        return await self._rpc(_control.trace_settings(model_name, settings), headers, client_timeout)
+
+    async def get_log_settings(self, headers=None, client_timeout=None) -> dict:
+        return await self._rpc(_control.log_settings({}), headers, client_timeout)
+
+    async def update_log_settings(self, settings, headers=None, client_timeout=None) -> dict:
+        return await self._rpc(_control.log_settings(settings), headers, client_timeout)
+
+    async def get_system_shared_memory_status(self, region_name: str = "", headers=None,
+                                              client_timeout=None) -> dict:
+        return await self._rpc(_control.system_shared_memory_status(region_name), headers, client_timeout)
+
+    async def register_system_shared_memory(self, name: str, key: str, byte_size: int, offset: int = 0,
+                                            headers=None, client_timeout=None) -> None:
+        return await self._rpc(_control.register_system_shared_memory(name, key, byte_size, offset), headers,
+                               client_timeout)
+
+    async def unregister_system_shared_memory(self, name: str = "", headers=None, client_timeout=None) -> None:
+        return await self._rpc(_control.unregister_system_shared_memory(name), headers, client_timeout)
+
+    async def get_cuda_shared_memory_status(self, region_name: str = "", headers=None,
+                                            client_timeout=None) -> dict:
+        return await self._rpc(_control.cuda_shared_memory_status(region_name), headers, client_timeout)
+
+    async def register_cuda_shared_memory(self, name: str, raw_handle, device_id: int, byte_size: int,
+                                          headers=None, client_timeout=None) -> None:
+        """As Client.register_cuda_shared_memory: raw_handle is the 64-byte handle as bytes, or its base64."""
+        return await self._rpc(_control.register_cuda_shared_memory(name, raw_handle, device_id, byte_size),
+                               headers, client_timeout)
+
+    async def unregister_cuda_shared_memory(self, name: str = "", headers=None, client_timeout=None) -> None:
+        return await self._rpc(_control.unregister_cuda_shared_memory(name), headers, client_timeout)
 
     def close_nowait(self) -> None:
         """Cancels what is in flight (each awaiting task gets a CancelledError) and releases the

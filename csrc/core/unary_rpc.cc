@@ -1,9 +1,9 @@
-#include "json_rpc.h"
+#include "unary_rpc.h"
 
+#include <limits>
 #include <memory>
 
 #include <google/protobuf/descriptor.h>
-#include <google/protobuf/message.h>
 #include <google/protobuf/util/json_util.h>
 
 #include "byte_buffers.h"
@@ -49,20 +49,17 @@ grpc::Status encode_json_request(const std::string& method, const std::string& r
   return grpc::Status::OK;
 }
 
-grpc::Status decode_json_response(const std::string& method, const grpc::ByteBuffer& response,
-                                  std::string* response_json) {
+grpc::Status decode_response(const std::string& method, const grpc::ByteBuffer& response,
+                             std::shared_ptr<pb::Message>* message) {
   const pb::MethodDescriptor* descriptor = unary_method(method);
   if (descriptor == nullptr) return grpc::Status(grpc::StatusCode::INTERNAL, "unknown method " + method);
-  auto message = new_message(descriptor->output_type());
+  std::shared_ptr<pb::Message> parsed = new_message(descriptor->output_type());
   const MessageBytes bytes = contiguous_bytes(response);
-  if (!message->ParseFromArray(bytes.bytes.data(), static_cast<int>(bytes.bytes.size()))) {
+  const bool fits = bytes.bytes.size() <= static_cast<size_t>(std::numeric_limits<int>::max());
+  if (!fits || !parsed->ParseFromArray(bytes.bytes.data(), static_cast<int>(bytes.bytes.size()))) {
     return grpc::Status(grpc::StatusCode::INTERNAL, "malformed " + method + " response");
   }
-  pb::util::JsonPrintOptions print;
-  print.preserve_proto_field_names = true;
-  response_json->clear();
-  const auto printed = pb::util::MessageToJsonString(*message, response_json, print);
-  if (!printed.ok()) return grpc::Status(grpc::StatusCode::INTERNAL, std::string(printed.message()));
+  *message = std::move(parsed);
   return grpc::Status::OK;
 }
 
