@@ -9,14 +9,16 @@
 //
 // Prints one JSON line. sync: latency percentiles of N calls made one after another.
 // async: infer/s with K calls kept in flight on one CompletionQueue, for N requests or T seconds.
+// memory: the peak resident memory one call adds (Linux: VmHWM after resetting it through
+// /proc/self/clear_refs), after a small warm-up call has connected the channel.
 #include <grpcpp/grpcpp.h>
 
 #include <algorithm>
 #include <chrono>
-#include <cinttypes>
 #include <cstdio>
 #include <cstdlib>
 #include <cstring>
+#include <fstream>
 #include <memory>
 #include <stdexcept>
 #include <string>
@@ -68,7 +70,7 @@ Options parse(int argc, char** argv) {
       usage(("bad value for " + flag).c_str());
     }
   }
-  if (o.mode != "sync" && o.mode != "async") usage("--mode must be sync or async");
+  if (o.mode != "sync" && o.mode != "async" && o.mode != "memory") usage("--mode must be sync, async or memory");
   if (o.bytes % 4 != 0) usage("--bytes must be a multiple of 4 (FP32)");
   if (o.in_flight < 1 || o.requests < 1 || o.warmup < 0) usage("counts must be positive");
   return o;
@@ -220,6 +222,33 @@ void run_async(inference::GRPCInferenceService::Stub& stub, const Options& o, co
       percentile_us(latencies_us, 0.95), percentile_us(latencies_us, 0.99));
 }
 
+// VmHWM of this process in bytes, or -1 where /proc does not say.
+long long peak_resident_bytes() {
+  std::ifstream status("/proc/self/status");
+  std::string line;
+  while (std::getline(status, line)) {
+    if (line.rfind("VmHWM:", 0) == 0) return std::stoll(line.substr(6)) * 1024;
+  }
+  return -1;
+}
+
+void run_memory(inference::GRPCInferenceService::Stub& stub, const Options& o, const std::string& payload) {
+  Options small = o;
+  small.bytes = 4;
+  sync_call(stub, small, std::string(4, '\0'));
+  {
+    std::ofstream clear_refs("/proc/self/clear_refs");
+    clear_refs << "5";  // resets VmHWM to the current resident size
+    if (!clear_refs.flush()) throw std::runtime_error("cannot write /proc/self/clear_refs");
+  }
+  const long long before = peak_resident_bytes();
+  sync_call(stub, o, payload);
+  const long long after = peak_resident_bytes();
+  std::printf("{\"mode\":\"memory\",\"model\":\"%s\",\"bytes\":%zu,\"hwm_before\":%lld,\"hwm_after\":%lld,"
+              "\"extra_peak_bytes\":%lld}\n",
+              o.model.c_str(), o.bytes, before, after, after - before);
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -232,7 +261,8 @@ int main(int argc, char** argv) {
   auto stub = inference::GRPCInferenceService::NewStub(make_channel(o.url));
   try {
     if (o.mode == "sync") run_sync(*stub, o, payload);
-    else run_async(*stub, o, payload);
+    else if (o.mode == "async") run_async(*stub, o, payload);
+    else run_memory(*stub, o, payload);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "cpp_floor: %s\n", e.what());
     return 1;
