@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import datetime
 import gc
+import importlib.metadata
 import json
 import math
 import os
@@ -29,7 +30,8 @@ import sys
 import time
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Callable, Dict, List, Optional, Sequence
+from functools import partial
+from typing import Callable, Dict, List, Optional, Sequence, TypeVar
 
 import numpy as np
 
@@ -46,6 +48,8 @@ IN_FLIGHT = [1, 8, 64, 256]
 MEMORY_BYTES = 64 * w.MiB
 
 LOWER, HIGHER = "lower", "higher"
+
+T = TypeVar("T")
 
 
 @dataclass
@@ -86,9 +90,15 @@ def median(values: Sequence[float]) -> Optional[float]:
     return statistics.median(values) if values else None
 
 
-def rotated(items: list, by: int) -> list:
-    by %= len(items)
-    return items[by:] + items[:by]
+def interleave(contenders: Dict[str, Callable[[], T]], rounds: int) -> Dict[str, List[T]]:
+    """Runs every contender once per round, in an order that rotates from round to round."""
+    names = list(contenders)
+    results: Dict[str, List[T]] = {name: [] for name in names}
+    for round_index in range(rounds):
+        shift = round_index % len(names)
+        for name in names[shift:] + names[:shift]:
+            results[name].append(contenders[name]())
+    return results
 
 
 # ---- the C++ floor ----
@@ -140,20 +150,15 @@ def measure_sync_latency(server: str, clients: w.Clients, floor: Floor, settings
         array = w.identity_payload(nbytes)
         calls = max(3, int(SYNC_CALLS[nbytes] * settings.sync_scale))
         warmup = max(1, calls // 10)
-        contenders = {
-            "tritonlink": lambda: _python_sync_percentiles(lambda: w.tritonlink_infer(tritonlink, w.MODEL, array),
-                                                           calls, warmup),
-            "tritonclient": lambda: _python_sync_percentiles(
-                lambda: w.tritonclient_infer(tritonclient, w.MODEL, array), calls, warmup),
-            "floor": lambda: _floor_sync(floor, clients.url, nbytes, calls, warmup),
-        }
-        p50s: Dict[str, list] = {name: [] for name in contenders}
-        p99s: Dict[str, list] = {name: [] for name in contenders}
-        for round_index in range(settings.rounds):
-            for name in rotated(list(contenders), round_index):
-                p50, p99 = contenders[name]()
-                p50s[name].append(p50)
-                p99s[name].append(p99)
+        results = interleave({
+            "tritonlink": partial(_python_sync_percentiles, partial(w.tritonlink_infer, tritonlink, w.MODEL, array),
+                                  calls, warmup),
+            "tritonclient": partial(_python_sync_percentiles,
+                                    partial(w.tritonclient_infer, tritonclient, w.MODEL, array), calls, warmup),
+            "floor": partial(_floor_sync, floor, clients.url, nbytes, calls, warmup),
+        }, settings.rounds)
+        p50s = {name: [p50 for p50, _ in pairs] for name, pairs in results.items()}
+        p99s = {name: [p99 for _, p99 in pairs] for name, pairs in results.items()}
         label = w.size_label(nbytes)
         log(f"  sync {label}: p50 " + ", ".join(f"{n} {median(v) or math.nan:,.0f}" for n, v in p50s.items()))
         for quantile, values in (("p50", p50s), ("p99", p99s)):
@@ -192,13 +197,10 @@ def measure_throughput(server: str, clients: w.Clients, floor: Floor, settings: 
             for style_name, tritonlink_style, tritonclient_style in pairs:
                 for client, style in (("tritonlink", tritonlink_style), ("tritonclient", tritonclient_style)):
                     key = f"{client} {style_name}"
-                    contenders[key] = (lambda style=style, key=key:
-                                       _sized_run(style, clients, array, in_flight, settings.run_seconds, sizes, key))
-            contenders["floor"] = lambda: _floor_async(floor, clients.url, nbytes, in_flight, settings.run_seconds)
-            rates: Dict[str, list] = {name: [] for name in contenders}
-            for round_index in range(settings.rounds):
-                for name in rotated(list(contenders), round_index):
-                    rates[name].append(contenders[name]())
+                    contenders[key] = partial(_sized_run, style, clients, array, in_flight, settings.run_seconds,
+                                              sizes, key)
+            contenders["floor"] = partial(_floor_async, floor, clients.url, nbytes, in_flight, settings.run_seconds)
+            rates = interleave(contenders, settings.rounds)
             label = f"{w.size_label(nbytes)} x{in_flight}"
             log(f"  throughput {label}: " + ", ".join(f"{n} {median(v) or math.nan:,.0f}" for n, v in rates.items()))
             for style_name, _, _ in pairs:
@@ -219,20 +221,26 @@ def _floor_async(floor: Floor, url: str, nbytes: int, in_flight: int, seconds: f
 
 def measure_memory(server: str, url: str, floor: Floor, settings: Settings) -> List[Row]:
     """Peak extra resident memory of one 64 MiB identity call, each client in a fresh process."""
-    peaks: Dict[str, list] = {"tritonlink": [], "tritonclient": [], "floor": []}
-    for round_index in range(settings.rounds):
-        for name in rotated(list(peaks), round_index):
-            if name == "floor":
-                result = floor.run(url, MEMORY_BYTES, "--mode", "memory")
-                peaks[name].append(None if result is None else result["extra_peak_bytes"] / w.MiB)
-            else:
-                command = [sys.executable, __file__, "--probe-memory", name, "--url", url]
-                output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
-                peaks[name].append(json.loads(output.strip().splitlines()[-1])["extra_peak_bytes"] / w.MiB)
+    peaks = interleave({
+        "tritonlink": partial(_python_peak_mib, "tritonlink", url),
+        "tritonclient": partial(_python_peak_mib, "tritonclient", url),
+        "floor": partial(_floor_peak_mib, floor, url),
+    }, settings.rounds)
     log("  memory: " + ", ".join(f"{n} {median(v) or math.nan:,.0f} MiB" for n, v in peaks.items()))
     return [Row(server, f"peak extra RSS, one {w.size_label(MEMORY_BYTES)} call", "MiB", LOWER,
                 median(peaks["tritonlink"]), median(peaks["tritonclient"]), median(peaks["floor"]),
                 note="fresh process, VmHWM", samples=peaks)]
+
+
+def _python_peak_mib(client_name: str, url: str) -> float:
+    command = [sys.executable, __file__, "--probe-memory", client_name, "--url", url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return json.loads(output.strip().splitlines()[-1])["extra_peak_bytes"] / w.MiB
+
+
+def _floor_peak_mib(floor: Floor, url: str) -> Optional[float]:
+    result = floor.run(url, MEMORY_BYTES, "--mode", "memory")
+    return None if result is None else result["extra_peak_bytes"] / w.MiB
 
 
 def measure_streaming(server: str) -> List[Row]:
@@ -298,23 +306,18 @@ def format_table(rows: List[Row]) -> str:
     aligned = lambda r: "  ".join(str(c).ljust(wd) if i < 2 else str(c).rjust(wd)  # noqa: E731
                                   for i, (c, wd) in enumerate(zip(r, widths))).rstrip()
     lines = [aligned(headers), "  ".join("-" * wd for wd in widths)] + [aligned(r) for r in body]
-    lines += [f"{row.measure}: {row.note}" for row in rows if row.tritonlink is None and row.note]
+    lines += list(dict.fromkeys(f"{row.measure}: {row.note}" for row in rows if row.tritonlink is None and row.note))
     lines.append("ratios: tritonlink / other. 'better' says which way wins: for 'lower' (latency, memory) a ratio "
                  "below 1 favours tritonlink; for 'higher' (infer/s) a ratio above 1 does.")
     return "\n".join(lines)
 
 
 def environment(settings: Settings, quick: bool) -> dict:
-    import grpc
-    import tritonclient
-
-    import tritonlink
-
+    versions = {name: importlib.metadata.version(name) for name in ("tritonlink", "tritonclient", "grpcio")}
     return {
         "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
         "machine": platform.machine(), "cpus": os.cpu_count(), "python": platform.python_version(),
-        "tritonlink": tritonlink.__version__, "tritonclient": getattr(tritonclient, "__version__", "?"),
-        "grpcio": grpc.__version__, "quick": quick, **asdict(settings),
+        **versions, "quick": quick, **asdict(settings),
     }
 
 
@@ -359,7 +362,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     print(format_table(rows))
     if args.json:
         document = {"environment": environment(settings, args.quick), "rows": [asdict(r) for r in rows]}
-        Path(args.json).write_text(json.dumps(document, indent=2) + "\n")
+        Path(args.json).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
         log(f"wrote {args.json}")
     return 0
 
