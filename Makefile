@@ -1,7 +1,7 @@
 # Thin wrappers; each target does its own set-up (scripts/setup.sh is incremental).
 PY := .venv/bin/python
 
-.PHONY: setup demo test wheel clean
+.PHONY: setup demo test wheel bench bench-quick clean
 
 setup:
 	@scripts/setup.sh
@@ -19,6 +19,14 @@ test: setup
 
 wheel: setup
 	@scripts/build_wheel.sh dist
+
+# pytest-benchmark microbenchmarks (benchmarks/, kept out of the test suite), against the
+# embedded server in a child process. bench-quick runs each once with a few iterations, for CI.
+bench: setup
+	$(PY) -m pytest benchmarks --benchmark-only
+
+bench-quick: setup
+	TRITONLINK_BENCH_QUICK=1 $(PY) -m pytest benchmarks -q -p no:cacheprovider --benchmark-disable
 
 clean:
 	rm -rf build dist .venv

@@ -1,0 +1,371 @@
+"""tritonlink against tritonclient and a C++ floor, on the same server, in one table.
+
+    python benchmarks/compare.py [--real-triton] [--quick] [--json out.json]
+
+The floor is ``cpp_floor`` (csrc/tools, built by scripts/build_tools.sh): ModelInfer through the
+generated grpc++ stub, as a C++ user would write it. The embedded server runs in a child process
+(``python -m tritonlink serve``); ``--real-triton`` adds a real Triton (tests/real_triton.py, its
+Python-backend models are slow per request, so the floor there is mostly the server).
+
+Contenders run interleaved: for each measure, each round runs all of them once, in an order that
+rotates from round to round, and the table shows the median over rounds. Ratios are
+tritonlink/floor and tritonlink/tritonclient; the last column says which direction is better.
+This is the engine of ``python -m tritonlink.bench``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import gc
+import importlib.metadata
+import json
+import math
+import os
+import platform
+import re
+import statistics
+import subprocess
+import sys
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from functools import partial
+from typing import Callable, Dict, List, Optional, Sequence, TypeVar
+
+import numpy as np
+
+BENCH_DIR = Path(__file__).resolve().parent
+sys.path.insert(0, str(BENCH_DIR))
+
+import _servers  # noqa: E402
+import _workloads as w  # noqa: E402
+
+SYNC_SIZES = [64, 64 * w.KiB, w.MiB, 16 * w.MiB, 64 * w.MiB]
+SYNC_CALLS = {64: 2000, 64 * w.KiB: 1000, w.MiB: 200, 16 * w.MiB: 20, 64 * w.MiB: 6}
+THROUGHPUT_SIZES = [64, w.MiB]
+IN_FLIGHT = [1, 8, 64, 256]
+MEMORY_BYTES = 64 * w.MiB
+
+LOWER, HIGHER = "lower", "higher"
+
+T = TypeVar("T")
+
+
+@dataclass
+class Settings:
+    rounds: int = 3
+    run_seconds: float = 1.0  # per throughput run
+    sync_scale: float = 1.0  # fraction of SYNC_CALLS
+
+    @classmethod
+    def quick(cls) -> "Settings":
+        return cls(rounds=1, run_seconds=0.25, sync_scale=0.1)
+
+
+@dataclass
+class Row:
+    server: str
+    measure: str
+    unit: str
+    better: str  # LOWER or HIGHER
+    tritonlink: Optional[float] = None
+    tritonclient: Optional[float] = None
+    floor: Optional[float] = None
+    note: str = ""
+    samples: Dict[str, List[float]] = field(default_factory=dict)
+
+    def ratio(self, other: Optional[float]) -> Optional[float]:
+        if self.tritonlink is None or not other:
+            return None
+        return self.tritonlink / other
+
+
+def log(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def median(values: Sequence[float]) -> Optional[float]:
+    values = [v for v in values if v is not None and not math.isnan(v)]
+    return statistics.median(values) if values else None
+
+
+def interleave(contenders: Dict[str, Callable[[], T]], rounds: int) -> Dict[str, List[T]]:
+    """Runs every contender once per round, in an order that rotates from round to round."""
+    names = list(contenders)
+    results: Dict[str, List[T]] = {name: [] for name in names}
+    for round_index in range(rounds):
+        shift = round_index % len(names)
+        for name in names[shift:] + names[:shift]:
+            results[name].append(contenders[name]())
+    return results
+
+
+# ---- the C++ floor ----
+
+class Floor:
+    """Runs cpp_floor; every method returns its JSON output, or None without a binary."""
+
+    def __init__(self, binary: Optional[str]) -> None:
+        self.binary = binary
+
+    @classmethod
+    def build(cls) -> "Floor":
+        log("building the C++ floor (scripts/build_tools.sh)")
+        result = subprocess.run([str(BENCH_DIR.parent / "scripts" / "build_tools.sh")], capture_output=True,
+                                text=True)
+        if result.returncode != 0:
+            log(f"cannot build the C++ floor; its column stays empty:\n{result.stderr[-2000:]}")
+            return cls(None)
+        return cls(result.stdout.strip().splitlines()[-1])
+
+    def run(self, url: str, nbytes: int, *flags: str) -> Optional[dict]:
+        if self.binary is None:
+            return None
+        command = [self.binary, "--url", url, "--model", w.MODEL, "--bytes", str(nbytes), *flags]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            raise RuntimeError(f"{' '.join(command)} failed: {result.stderr.strip()}")
+        return json.loads(result.stdout.strip().splitlines()[-1])
+
+
+# ---- measures: one function each ----
+
+def _python_sync_percentiles(infer: Callable[[], None], calls: int, warmup: int) -> tuple:
+    for _ in range(warmup):
+        infer()
+    latencies = []
+    for _ in range(calls):
+        start = time.perf_counter()
+        infer()
+        latencies.append(time.perf_counter() - start)
+    return w.percentile_us(latencies, 0.50), w.percentile_us(latencies, 0.99)
+
+
+def measure_sync_latency(server: str, clients: w.Clients, floor: Floor, settings: Settings) -> List[Row]:
+    """Sync infer latency p50 and p99 by payload size; one call after another."""
+    rows = []
+    tritonlink, tritonclient = clients.tritonlink(), clients.tritonclient()
+    for nbytes in SYNC_SIZES:
+        array = w.identity_payload(nbytes)
+        calls = max(3, int(SYNC_CALLS[nbytes] * settings.sync_scale))
+        warmup = max(1, calls // 10)
+        results = interleave({
+            "tritonlink": partial(_python_sync_percentiles, partial(w.tritonlink_infer, tritonlink, w.MODEL, array),
+                                  calls, warmup),
+            "tritonclient": partial(_python_sync_percentiles,
+                                    partial(w.tritonclient_infer, tritonclient, w.MODEL, array), calls, warmup),
+            "floor": partial(_floor_sync, floor, clients.url, nbytes, calls, warmup),
+        }, settings.rounds)
+        p50s = {name: [p50 for p50, _ in pairs] for name, pairs in results.items()}
+        p99s = {name: [p99 for _, p99 in pairs] for name, pairs in results.items()}
+        label = w.size_label(nbytes)
+        log(f"  sync {label}: p50 " + ", ".join(f"{n} {median(v) or math.nan:,.0f}" for n, v in p50s.items()))
+        for quantile, values in (("p50", p50s), ("p99", p99s)):
+            rows.append(Row(server, f"sync latency {quantile}, {label}", "µs", LOWER,
+                            median(values["tritonlink"]), median(values["tritonclient"]), median(values["floor"]),
+                            note=f"{calls} calls x {settings.rounds} rounds", samples=values))
+    return rows
+
+
+def _floor_sync(floor: Floor, url: str, nbytes: int, calls: int, warmup: int) -> tuple:
+    result = floor.run(url, nbytes, "--mode", "sync", "--requests", str(calls), "--warmup", str(warmup))
+    return (None, None) if result is None else (result["p50_us"], result["p99_us"])
+
+
+def _sized_run(style, clients: w.Clients, array: np.ndarray, in_flight: int, seconds: float,
+               sizes: Dict[str, int], key: str) -> float:
+    """infer/s of a run of about ``seconds``; the first call for a key is a pilot run (which
+    also warms up) that sizes the later ones."""
+    if key not in sizes:
+        pilot = style(clients, w.MODEL, array, max(2 * in_flight, 32), in_flight)
+        sizes[key] = max(2 * in_flight, int(pilot.infer_per_s * seconds))
+    return style(clients, w.MODEL, array, sizes[key], in_flight).infer_per_s
+
+
+def measure_throughput(server: str, clients: w.Clients, floor: Floor, settings: Settings) -> List[Row]:
+    """infer/s with K requests in flight: tritonlink callbacks and asyncio against tritonclient
+    async_infer and grpc.aio, and the floor's CompletionQueue."""
+    rows = []
+    pairs = [("callbacks / async_infer", w.tritonlink_callbacks, w.tritonclient_callbacks),
+             ("asyncio / aio", w.tritonlink_asyncio, w.tritonclient_asyncio)]
+    for nbytes in THROUGHPUT_SIZES:
+        array = w.identity_payload(nbytes)
+        for in_flight in IN_FLIGHT:
+            sizes: Dict[str, int] = {}
+            contenders: Dict[str, Callable[[], Optional[float]]] = {}
+            for style_name, tritonlink_style, tritonclient_style in pairs:
+                for client, style in (("tritonlink", tritonlink_style), ("tritonclient", tritonclient_style)):
+                    key = f"{client} {style_name}"
+                    contenders[key] = partial(_sized_run, style, clients, array, in_flight, settings.run_seconds,
+                                              sizes, key)
+            contenders["floor"] = partial(_floor_async, floor, clients.url, nbytes, in_flight, settings.run_seconds)
+            rates = interleave(contenders, settings.rounds)
+            label = f"{w.size_label(nbytes)} x{in_flight}"
+            log(f"  throughput {label}: " + ", ".join(f"{n} {median(v) or math.nan:,.0f}" for n, v in rates.items()))
+            for style_name, _, _ in pairs:
+                rows.append(Row(server, f"infer/s {label}, {style_name}", "infer/s", HIGHER,
+                                median(rates[f"tritonlink {style_name}"]), median(rates[f"tritonclient {style_name}"]),
+                                median(rates["floor"]), note=f"~{settings.run_seconds:g} s x {settings.rounds} rounds",
+                                samples={"tritonlink": rates[f"tritonlink {style_name}"],
+                                         "tritonclient": rates[f"tritonclient {style_name}"],
+                                         "floor": rates["floor"]}))
+    return rows
+
+
+def _floor_async(floor: Floor, url: str, nbytes: int, in_flight: int, seconds: float) -> Optional[float]:
+    result = floor.run(url, nbytes, "--mode", "async", "--in-flight", str(in_flight), "--seconds", str(seconds),
+                       "--requests", str(10**9), "--warmup", str(max(2 * in_flight, 32)))
+    return None if result is None else result["infer_per_s"]
+
+
+def measure_memory(server: str, url: str, floor: Floor, settings: Settings) -> List[Row]:
+    """Peak extra resident memory of one 64 MiB identity call, each client in a fresh process."""
+    peaks = interleave({
+        "tritonlink": partial(_python_peak_mib, "tritonlink", url),
+        "tritonclient": partial(_python_peak_mib, "tritonclient", url),
+        "floor": partial(_floor_peak_mib, floor, url),
+    }, settings.rounds)
+    log("  memory: " + ", ".join(f"{n} {median(v) or math.nan:,.0f} MiB" for n, v in peaks.items()))
+    return [Row(server, f"peak extra RSS, one {w.size_label(MEMORY_BYTES)} call", "MiB", LOWER,
+                median(peaks["tritonlink"]), median(peaks["tritonclient"]), median(peaks["floor"]),
+                note="fresh process, VmHWM", samples=peaks)]
+
+
+def _python_peak_mib(client_name: str, url: str) -> float:
+    command = [sys.executable, __file__, "--probe-memory", client_name, "--url", url]
+    output = subprocess.run(command, capture_output=True, text=True, check=True).stdout
+    return json.loads(output.strip().splitlines()[-1])["extra_peak_bytes"] / w.MiB
+
+
+def _floor_peak_mib(floor: Floor, url: str) -> Optional[float]:
+    result = floor.run(url, MEMORY_BYTES, "--mode", "memory")
+    return None if result is None else result["extra_peak_bytes"] / w.MiB
+
+
+def measure_streaming(server: str) -> List[Row]:
+    """Not measured yet: tritonlink has no streaming API."""
+    return [Row(server, "streaming responses/s", "responses/s", HIGHER, note="n/a: streaming not implemented yet")]
+
+
+def probe_memory(client_name: str, url: str) -> dict:
+    """In a fresh process: VmHWM growth over one MEMORY_BYTES identity call, after a small one."""
+
+    def peak_resident_bytes() -> int:
+        with open("/proc/self/status") as status:
+            return int(re.search(r"VmHWM:\s+(\d+) kB", status.read()).group(1)) * 1024
+
+    array = w.identity_payload(MEMORY_BYTES)
+    small = w.identity_payload(4)
+    if client_name == "tritonlink":
+        import tritonlink
+
+        client = tritonlink.Client(url)
+        infer = lambda a: w.tritonlink_infer(client, w.MODEL, a)  # noqa: E731
+    else:
+        import tritonclient.grpc
+
+        client = tritonclient.grpc.InferenceServerClient(url)
+        infer = lambda a: w.tritonclient_infer(client, w.MODEL, a)  # noqa: E731
+    infer(small)  # connects
+    gc.collect()
+    with open("/proc/self/clear_refs", "w") as clear_refs:
+        clear_refs.write("5")  # resets VmHWM to the current resident size
+    before = peak_resident_bytes()
+    infer(array)
+    after = peak_resident_bytes()
+    return {"client": client_name, "bytes": MEMORY_BYTES, "hwm_before": before, "hwm_after": after,
+            "extra_peak_bytes": after - before}
+
+
+# ---- output ----
+
+def _cell(value: Optional[float]) -> str:
+    if value is None:
+        return "n/a"
+    return f"{value:,.0f}" if abs(value) >= 100 else f"{value:,.1f}"
+
+
+def _ratio_cell(value: Optional[float]) -> str:
+    return "n/a" if value is None else f"{value:.2f}x"
+
+
+def format_table(rows: List[Row]) -> str:
+    headers = ["measure", "unit", "tritonlink", "tritonclient", "floor (C++)", "tl/floor", "tl/tritonclient", "better"]
+    body = []
+    servers = list(dict.fromkeys(row.server for row in rows))
+    for server in servers:
+        if len(servers) > 1:
+            body.append([f"[{server}]"] + [""] * (len(headers) - 1))
+        for row in rows:
+            if row.server == server:
+                body.append([row.measure, row.unit, _cell(row.tritonlink), _cell(row.tritonclient), _cell(row.floor),
+                             _ratio_cell(row.ratio(row.floor)), _ratio_cell(row.ratio(row.tritonclient)),
+                             row.better])
+    widths = [max(len(str(r[i])) for r in body + [headers]) for i in range(len(headers))]
+    aligned = lambda r: "  ".join(str(c).ljust(wd) if i < 2 else str(c).rjust(wd)  # noqa: E731
+                                  for i, (c, wd) in enumerate(zip(r, widths))).rstrip()
+    lines = [aligned(headers), "  ".join("-" * wd for wd in widths)] + [aligned(r) for r in body]
+    lines += list(dict.fromkeys(f"{row.measure}: {row.note}" for row in rows if row.tritonlink is None and row.note))
+    lines.append("ratios: tritonlink / other. 'better' says which way wins: for 'lower' (latency, memory) a ratio "
+                 "below 1 favours tritonlink; for 'higher' (infer/s) a ratio above 1 does.")
+    return "\n".join(lines)
+
+
+def environment(settings: Settings, quick: bool) -> dict:
+    versions = {name: importlib.metadata.version(name) for name in ("tritonlink", "tritonclient", "grpcio")}
+    return {
+        "date": datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds"),
+        "machine": platform.machine(), "cpus": os.cpu_count(), "python": platform.python_version(),
+        **versions, "quick": quick, **asdict(settings),
+    }
+
+
+# ---- main ----
+
+def compare_on(server: str, url: str, floor: Floor, settings: Settings) -> List[Row]:
+    log(f"[{server}] {url}")
+    clients = w.Clients(url)
+    try:
+        rows = measure_sync_latency(server, clients, floor, settings)
+        rows += measure_throughput(server, clients, floor, settings)
+    finally:
+        clients.close()
+    rows += measure_memory(server, url, floor, settings)
+    rows += measure_streaming(server)
+    return rows
+
+
+def main(argv: Optional[Sequence[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--real-triton", action="store_true", help="also run against a real Triton server")
+    parser.add_argument("--quick", action="store_true", help="one short round per measure")
+    parser.add_argument("--json", metavar="PATH", help="write the rows and the environment as JSON")
+    parser.add_argument("--floor", metavar="BINARY", help="a built cpp_floor (default: build it)")
+    parser.add_argument("--probe-memory", choices=["tritonlink", "tritonclient"], help=argparse.SUPPRESS)
+    parser.add_argument("--url", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+
+    if args.probe_memory:
+        print(json.dumps(probe_memory(args.probe_memory, args.url)))
+        return 0
+
+    settings = Settings.quick() if args.quick else Settings()
+    floor = Floor(args.floor) if args.floor else Floor.build()
+    rows: List[Row] = []
+    with _servers.embedded_server() as url:
+        rows += compare_on("embedded", url, floor, settings)
+    if args.real_triton:
+        with _servers.real_triton_server() as url:
+            rows += compare_on("real Triton", url, floor, settings)
+
+    print(format_table(rows))
+    if args.json:
+        document = {"environment": environment(settings, args.quick), "rows": [asdict(r) for r in rows]}
+        Path(args.json).write_text(json.dumps(document, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
+        log(f"wrote {args.json}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
