@@ -11,10 +11,12 @@ demo: setup
 
 # The real Triton server (a cached virtualenv of its own) is prepared first so that its
 # one-time download does not count against the tests' timeouts. Then the Python suite (both
-# servers), and the C++ tests under ThreadSanitizer and AddressSanitizer.
+# servers), the benchmarks once each in quick mode (so they cannot rot), and the C++ tests
+# under ThreadSanitizer and AddressSanitizer.
 test: setup
 	@TRITONLINK_PYTHON=$(PY) scripts/setup_triton.sh
 	$(PY) -m pytest
+	TRITONLINK_BENCH_QUICK=1 $(PY) -m pytest benchmarks -q -p no:cacheprovider --benchmark-disable
 	scripts/cpp_tests.sh
 
 wheel: setup

@@ -26,10 +26,6 @@ import tritonclient.grpc.aio as tc_aio
 import tritonlink
 import tritonlink.aio
 
-import _workarounds
-
-_workarounds.install()
-
 MODEL = "identity"
 SLEEP_MODEL = "sleep"
 INPUT, OUTPUT = "INPUT0", "OUTPUT0"

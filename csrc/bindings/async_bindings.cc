@@ -45,7 +45,11 @@ void start_infer(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& sin
                      const std::string& request_id, const py::handle& parameters, const py::handle& timeout_s,
                      const py::handle& headers) {
   const InferRequest request = request_from_python(model_name, inputs, outputs, model_version, request_id, parameters);
-  engine.start_infer(id, request, call_options_from_python(timeout_s, headers), sink);
+  const CallOptions options = call_options_from_python(timeout_s, headers);
+  // gRPC writes the request on this thread (sendmsg): other Python threads, the dispatcher
+  // first, run meanwhile. The caller keeps the input arrays referenced.
+  py::gil_scoped_release nogil;
+  engine.start_infer(id, request, options, sink);
 }
 
 void start_unary(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& sink, uint64_t id, const std::string& method,
