@@ -1,7 +1,7 @@
 # Thin wrappers; each target does its own set-up (scripts/setup.sh is incremental).
 PY := .venv/bin/python
 
-.PHONY: setup demo test wheel bench bench-quick clean
+.PHONY: setup demo test wheel bench bench-quick compare clean
 
 setup:
 	@scripts/setup.sh
@@ -18,6 +18,11 @@ test: setup
 	$(PY) -m pytest
 	TRITONLINK_BENCH_QUICK=1 $(PY) -m pytest benchmarks -q -p no:cacheprovider --benchmark-disable
 	scripts/cpp_tests.sh
+
+# tritonlink vs tritonclient vs the C++ floor on the same server, interleaved, one table with
+# ratios (JSON in build/compare.json). COMPARE_ARGS=--real-triton adds the real server.
+compare: setup
+	$(PY) benchmarks/compare.py --json build/compare.json $(COMPARE_ARGS)
 
 wheel: setup
 	@scripts/build_wheel.sh dist
