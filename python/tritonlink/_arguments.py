@@ -102,6 +102,14 @@ def infer_arguments(
     )
 
 
+def check_max_in_flight(value: Any, optional: bool = False) -> None:
+    if value is None and optional:
+        return
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        allowed = "a positive int or None" if optional else "a positive int"
+        raise ValueError(f"max_in_flight must be {allowed}, got {value!r}")
+
+
 def check_url(url: Any) -> str:
     check_text(url, "url")
     if "://" in url and not url.startswith(("dns:", "unix:", "ipv4:", "ipv6:")):

@@ -13,7 +13,7 @@ import itertools
 from typing import Any, Iterable, Mapping, Optional, Union
 
 from . import _control, _core, _lifecycle
-from ._arguments import check_url, core_timeout, infer_arguments
+from ._arguments import check_max_in_flight, check_url, core_timeout, infer_arguments
 from ._channel_options import Pem, make_core_client
 from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
@@ -93,8 +93,7 @@ class AsyncClient:
         http2_max_pings_without_data: Optional[int] = None,
     ) -> None:
         self._url = check_url(url)
-        if max_in_flight is not None and (not isinstance(max_in_flight, int) or max_in_flight < 1):
-            raise ValueError(f"max_in_flight must be a positive int or None, got {max_in_flight!r}")
+        check_max_in_flight(max_in_flight, optional=True)
         self._call_headers = CallHeaders(headers, auth_plugin)
         self._core: Optional[Any] = make_core_client(
             self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
