@@ -24,6 +24,8 @@ _core.set_error_factory(error_from_status)
 __version__ = "0.1.0"
 
 __all__ = [
+    "aio",
+    "testing",
     "CancelledError",
     "Client",
     "InFlightLimitError",
