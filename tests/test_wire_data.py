@@ -9,7 +9,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from tritonlink import _core
+from tritonlink import InferInput, _core
 from tritonlink._tensors import core_inputs, wire_ready
 
 FIXED_DTYPES = [np.bool_, np.uint8, np.uint16, np.uint32, np.uint64, np.int8, np.int16, np.int32, np.int64,
@@ -65,7 +65,28 @@ def test_big_endian_input_is_sent_little_endian(client):
 def test_contiguous_little_endian_arrays_are_not_copied():
     x = np.ones(1000, np.float32)
     assert wire_ready(x) is x
-    assert core_inputs({"INPUT0": x})[0][3] is x
+    assert core_inputs([InferInput("INPUT0", [1000], "FP32").set_data_from_numpy(x)])[0][3] is x
+
+
+def test_the_core_lends_a_dict_s_own_arrays_and_one_copy_of_odd_ones(embedded_client):
+    """A {name: array} dict is read by the compiled core: what it lends gRPC (and so keeps
+    referenced until released) is the caller's array itself, or the one converted copy."""
+    plain = np.ones(1000, np.float32)
+    strided = np.arange(10, dtype=np.float32)[::2]
+    big_endian = np.arange(5, dtype=">i4")
+    words = np.array([b"a", b"bc"], dtype=object)
+    engine = _core.AsyncEngine(embedded_client._core)
+    sink = _core.CompletionSink()
+    lent = []
+    inputs = {"PLAIN": plain, "STRIDED": strided, "BIG_ENDIAN": big_endian, "WORDS": words}
+    engine.start_infer(sink, lent, 1, "identity", inputs, [], "", "", None, None, None)
+    engine.shutdown()
+    assert lent[0] is plain
+    assert lent[1] is not strided and lent[1].flags.c_contiguous
+    np.testing.assert_array_equal(lent[1], strided)
+    assert lent[2].dtype == np.dtype("<i4")
+    np.testing.assert_array_equal(lent[2], big_endian)
+    assert lent[3].dtype == np.uint8 and bytes(lent[3]) == b"\x01\x00\x00\x00a\x02\x00\x00\x00bc"
 
 
 def test_odd_layouts_are_copied_exactly_once():

@@ -40,14 +40,16 @@ py::list drain(CompletionSink& sink, size_t max) {
   return out;
 }
 
-void start_infer(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& sink, uint64_t id, const std::string& model_name,
-                     const py::handle& inputs, const py::handle& outputs, const std::string& model_version,
-                     const std::string& request_id, const py::handle& parameters, const py::handle& timeout_s,
-                     const py::handle& headers) {
-  const InferRequest request = request_from_python(model_name, inputs, outputs, model_version, request_id, parameters);
+// `lent` receives what the request borrows; the caller keeps it until the inputs are released.
+void start_infer(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& sink, py::list lent, uint64_t id,
+                 const std::string& model_name, const py::handle& inputs, const py::handle& outputs,
+                 const std::string& model_version, const std::string& request_id, const py::handle& parameters,
+                 const py::handle& timeout_s, const py::handle& headers) {
+  const InferRequest request =
+      request_from_python(model_name, inputs, outputs, model_version, request_id, parameters, lent);
   const CallOptions options = call_options_from_python(timeout_s, headers);
   // gRPC writes the request on this thread (sendmsg): other Python threads, the dispatcher
-  // first, run meanwhile. The caller keeps the input arrays referenced.
+  // first, run meanwhile.
   py::gil_scoped_release nogil;
   engine.start_infer(id, request, options, sink);
 }
@@ -80,7 +82,7 @@ void register_async(py::module_& m) {
              return std::make_unique<AsyncEngine>(client.channel(), threads);
            }),
            py::arg("client"), py::arg("threads") = 1)
-      .def("start_infer", &start_infer, py::arg("sink"), py::arg("id"), py::arg("model_name"), py::arg("inputs"), py::arg("outputs"),
+      .def("start_infer", &start_infer, py::arg("sink"), py::arg("lent"), py::arg("id"), py::arg("model_name"), py::arg("inputs"), py::arg("outputs"),
            py::arg("model_version"), py::arg("request_id"), py::arg("parameters"), py::arg("timeout_s"),
            py::arg("headers"))
       .def("start_unary", &start_unary, py::arg("sink"), py::arg("id"), py::arg("method"), py::arg("request_json"),

@@ -26,7 +26,9 @@ void raise_if_interrupted() {
 PyInferResponse infer(InferClient& client, const std::string& model_name, const py::handle& inputs,
                       const py::handle& outputs, const std::string& model_version, const std::string& request_id,
                       const py::handle& parameters, const py::handle& timeout_s, const py::handle& headers) {
-  const InferRequest request = request_from_python(model_name, inputs, outputs, model_version, request_id, parameters);
+  py::list lent;  // keeps what the request borrows referenced until the call returns
+  const InferRequest request =
+      request_from_python(model_name, inputs, outputs, model_version, request_id, parameters, lent);
   const CallOptions options = call_options_from_python(timeout_s, headers);
   std::shared_ptr<InferResponse> response;
   grpc::Status status;

@@ -15,8 +15,9 @@ void register_codec(py::module_& m) {
       [](const std::string& model_name, const py::handle& inputs, const py::handle& outputs,
          const std::string& model_version, const std::string& request_id, const py::handle& parameters,
          size_t borrow_threshold) {
+        py::list lent;
         const InferRequest request =
-            request_from_python(model_name, inputs, outputs, model_version, request_id, parameters);
+            request_from_python(model_name, inputs, outputs, model_version, request_id, parameters, lent);
         const EncodedRequest encoded = encode_infer_request(request, borrow_threshold);
         return py::make_tuple(py::bytes(encoded.flatten()), encoded.borrowed_count());
       },

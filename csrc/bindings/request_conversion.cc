@@ -4,6 +4,8 @@
 
 #include <pybind11/stl.h>
 
+#include "input_conversion.h"
+
 namespace py = pybind11;
 
 namespace tritonlink::bindings {
@@ -52,24 +54,6 @@ ParameterValue parameter_value(const std::string& key, const py::handle& value) 
                        std::string(Py_TYPE(value.ptr())->tp_name));
 }
 
-InputTensor input_from_python(const py::handle& item) {
-  const auto fields = py::reinterpret_borrow<py::tuple>(item);
-  InputTensor input;
-  input.name = fields[0].cast<std::string>();
-  input.datatype = fields[1].cast<std::string>();
-  input.shape = fields[2].cast<std::vector<int64_t>>();
-  const py::handle data = fields[3];
-  if (data.is_none()) {
-    input.has_data = false;
-  } else {
-    const auto array = py::reinterpret_borrow<py::array>(data);
-    input.data = static_cast<const char*>(array.data());
-    input.size = static_cast<size_t>(array.nbytes());
-  }
-  input.parameters = parameters_from_python(fields[4]);
-  return input;
-}
-
 }  // namespace
 
 Parameters parameters_from_python(const py::handle& parameters) {
@@ -86,13 +70,13 @@ Parameters parameters_from_python(const py::handle& parameters) {
 
 InferRequest request_from_python(const std::string& model_name, const py::handle& inputs, const py::handle& outputs,
                                  const std::string& model_version, const std::string& request_id,
-                                 const py::handle& parameters) {
+                                 const py::handle& parameters, py::list& lent) {
   InferRequest request;
   request.model_name = model_name;
   request.model_version = model_version;
   request.id = request_id;
   request.parameters = parameters_from_python(parameters);
-  for (const auto& item : inputs) request.inputs.push_back(input_from_python(item));
+  request.inputs = inputs_from_python(inputs, lent);
   for (const auto& item : outputs) {
     const auto fields = py::reinterpret_borrow<py::tuple>(item);
     request.outputs.push_back({fields[0].cast<std::string>(), parameters_from_python(fields[1])});

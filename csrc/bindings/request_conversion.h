@@ -14,13 +14,13 @@ namespace tritonlink::bindings {
 // unsigned integers go as uint64_param.
 Parameters parameters_from_python(const pybind11::handle& parameters);
 
-// The validated inputs built by tritonlink's Python layer: a sequence of
-// (name, datatype, shape, array or None, parameters or None). The arrays are C-contiguous and
-// must stay referenced by the caller while the request is in use.
+// `inputs` as inputs_from_python takes them (input_conversion.h): the objects whose memory
+// the request borrows are appended to `lent`, which must stay referenced while it is in use.
 // Requested outputs: a sequence of (name, parameters or None).
 InferRequest request_from_python(const std::string& model_name, const pybind11::handle& inputs,
                                  const pybind11::handle& outputs, const std::string& model_version,
-                                 const std::string& request_id, const pybind11::handle& parameters);
+                                 const std::string& request_id, const pybind11::handle& parameters,
+                                 pybind11::list& lent);
 
 // `headers`: (key, value) pairs or None; an entry keyed kCompressionRequestKey sets the
 // call's compression instead (ValueError for an unknown algorithm).

@@ -56,6 +56,32 @@ py::array output_bytes(const PyInferResponse& self, py::ssize_t index) {
   return bytes_output_array(out.name, std::string_view(out.data, out.size), out.shape);
 }
 
+// tritonlink._datatypes.NUMPY_FOR_TRITON ({name: dtype}), read once.
+const std::vector<std::pair<std::string, py::dtype>>& fixed_dtypes() {
+  static const auto* table = [] {
+    auto* out = new std::vector<std::pair<std::string, py::dtype>>;  // leaked on purpose
+    const py::dict by_name = py::module_::import("tritonlink._datatypes").attr("NUMPY_FOR_TRITON");
+    for (const auto& [name, dtype] : by_name) out->emplace_back(name.cast<std::string>(), dtype.cast<py::dtype>());
+    return out;
+  }();
+  return *table;
+}
+
+// The output called `name` as InferResult.as_numpy returns it, or None when there is none.
+py::object as_numpy(const py::object& self, const std::string& name) {
+  const InferResponse& response = *self.cast<const PyInferResponse&>().response;
+  const py::ssize_t index = response.find_output(name);
+  if (index < 0) return py::none();
+  const std::string& datatype = output_at(response, index).datatype;
+  for (const auto& [fixed, dtype] : fixed_dtypes()) {
+    if (fixed == datatype) return output_view(self, index, dtype);
+  }
+  if (datatype == "BYTES") return output_bytes(self.cast<const PyInferResponse&>(), index);
+  // BF16 (ml_dtypes, imported on first use) or an unknown name, which raises naming the output.
+  static const auto* numpy_dtype = new py::object(py::module_::import("tritonlink._datatypes").attr("numpy_dtype"));
+  return output_view(self, index, (*numpy_dtype)(datatype, "output '" + name + "'").cast<py::dtype>());
+}
+
 py::dict output_description(const OutputTensor& out) {
   py::dict d;
   d["name"] = out.name;
@@ -86,10 +112,11 @@ void register_response(py::module_& m) {
           "describe_output",
           [](const PyInferResponse& r, py::ssize_t index) { return output_description(output_at(*r.response, index)); },
           py::arg("index"), "The output's name, datatype, shape and parameters as a dict.")
+      .def("as_numpy", &as_numpy, py::arg("name"),
+           "The output called name as a numpy array (a read-only view, or for BYTES a new object array); "
+           "None when absent.")
       .def("output_view", &output_view, py::arg("index"), py::arg("dtype"),
-           "A read-only numpy view of the output's raw contents; it keeps this response alive.")
-      .def("output_bytes", &output_bytes, py::arg("index"),
-           "A BYTES output's elements as a new numpy object array of bytes.");
+           "A read-only numpy view of the output's raw contents; it keeps this response alive.");
 }
 
 }  // namespace tritonlink::bindings

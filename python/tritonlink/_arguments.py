@@ -85,19 +85,22 @@ def infer_arguments(
 
     `call_headers` is the client's CallHeaders (its default headers and auth plugin).
     """
-    check_text(model_name, "model_name")
-    check_text(model_version, "model_version")
-    check_text(request_id, "request_id")
-    metadata = (call_headers.for_call(headers) if call_headers is not None else core_headers(headers)) or []
-    metadata += compression_header(compression_algorithm)
+    # Every call runs this: the common case (no options) takes the fewest Python steps.
+    if type(model_name) is not str or type(model_version) is not str or type(request_id) is not str:
+        check_text(model_name, "model_name")
+        check_text(model_version, "model_version")
+        check_text(request_id, "request_id")
+    metadata = call_headers.for_call(headers) if call_headers is not None else core_headers(headers)
+    if compression_algorithm is not None:
+        metadata = (metadata or []) + compression_header(compression_algorithm)
     return (
         model_name,
-        core_inputs(inputs),
-        core_outputs(outputs),
+        inputs if type(inputs) is dict else core_inputs(inputs),  # the core reads a dict itself
+        [] if outputs is None else core_outputs(outputs),
         model_version,
         request_id,
         request_parameters(parameters, sequence_id, sequence_start, sequence_end, priority, timeout),
-        core_timeout(client_timeout),
+        None if client_timeout is None else core_timeout(client_timeout),
         metadata or None,
     )
 

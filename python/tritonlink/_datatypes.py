@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-# Little-endian, as the protocol sends raw tensors.
-_NUMPY_FOR_TRITON = {
+# Little-endian, as the protocol sends raw tensors. The compiled core reads this table too, to
+# make output views.
+NUMPY_FOR_TRITON = {
     "BOOL": np.dtype(np.bool_),
     "UINT8": np.dtype("<u1"),
     "UINT16": np.dtype("<u2"),
@@ -20,8 +21,9 @@ _NUMPY_FOR_TRITON = {
     "FP64": np.dtype("<f8"),
 }
 
-# Keyed by (kind, itemsize) so that byte order does not matter for the lookup.
-_TRITON_FOR_NUMPY = {(dt.kind, dt.itemsize): name for name, dt in _NUMPY_FOR_TRITON.items()}
+# Keyed by (kind, itemsize) so that byte order does not matter for the lookup. The compiled
+# core reads this table too, for the inputs it takes straight from a dict.
+TRITON_FOR_NUMPY = {(dt.kind, dt.itemsize): name for name, dt in NUMPY_FOR_TRITON.items()}
 
 # BYTES tensors travel as length-prefixed elements; numpy holds them as object arrays of
 # bytes/str or as fixed-width bytes_ (S) arrays.
@@ -31,7 +33,7 @@ BYTES_KINDS = frozenset("OS")
 BF16 = "BF16"
 _BF16_NAME = "bfloat16"  # numpy has no bfloat16; ml_dtypes registers one under this name
 
-TRITON_DATATYPES = frozenset(_NUMPY_FOR_TRITON) | {BYTES, BF16}
+TRITON_DATATYPES = frozenset(NUMPY_FOR_TRITON) | {BYTES, BF16}
 
 
 def bfloat16_dtype(what: str) -> np.dtype:
@@ -52,7 +54,7 @@ def numpy_dtype(datatype: str, what: str = "the tensor") -> np.dtype:
     `what` names the tensor in errors. BYTES has no single dtype: see BYTES_KINDS.
     """
     try:
-        return _NUMPY_FOR_TRITON[datatype]
+        return NUMPY_FOR_TRITON[datatype]
     except KeyError:
         pass
     if datatype == BF16:
@@ -86,7 +88,7 @@ def _lookup_datatype(dtype: np.dtype) -> str:
         return BYTES
     if dtype.name == _BF16_NAME:
         return BF16
-    name = _TRITON_FOR_NUMPY.get((dtype.kind, dtype.itemsize))
+    name = TRITON_FOR_NUMPY.get((dtype.kind, dtype.itemsize))
     if name is None:
         hint = " (for BYTES, use an object array of str or bytes)" if dtype.kind == "U" else ""
         raise TypeError(f"numpy dtype {dtype} has no Triton datatype{hint}")

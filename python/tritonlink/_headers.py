@@ -32,7 +32,7 @@ class CallHeaders:
     def for_call(self, headers: Optional[Mapping[str, str]]) -> Optional[list]:
         """The call's metadata as (key, value) pairs for the compiled core, or None."""
         if not self._defaults and self._auth_plugin is None:
-            return core_headers(headers)
+            return None if headers is None else core_headers(headers)
         merged = dict(self._defaults)
         if self._auth_plugin is not None:
             try:

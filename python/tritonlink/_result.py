@@ -6,7 +6,6 @@ from typing import Any, Iterator, Optional
 
 import numpy as np
 
-from ._datatypes import BYTES, numpy_dtype
 from .errors import MissingOutputError
 
 
@@ -38,12 +37,9 @@ class InferResult:
     def parameters(self) -> dict:
         return self._response.parameters
 
-    def _index(self, name: str) -> int:
-        index = self._response.output_index(name)
-        if index < 0:
-            present = ", ".join(repr(n) for n in self.keys()) or "none"
-            raise MissingOutputError(f"the response has no output {name!r} (outputs: {present})")
-        return index
+    def _missing(self, name: str) -> MissingOutputError:
+        present = ", ".join(repr(n) for n in self.keys()) or "none"
+        return MissingOutputError(f"the response has no output {name!r} (outputs: {present})")
 
     def as_numpy(self, name: str) -> np.ndarray:
         """The output called `name` as a read-only numpy view; MissingOutputError if absent.
@@ -51,11 +47,10 @@ class InferResult:
         BYTES outputs come as a new object array of bytes, shaped as the output; BF16 ones as
         ml_dtypes.bfloat16 views (ImportError naming ml_dtypes when it is not installed).
         """
-        index = self._index(name)
-        datatype = self._response.output_datatype(index)
-        if datatype == BYTES:
-            return self._response.output_bytes(index)
-        return self._response.output_view(index, numpy_dtype(datatype, f"output '{name}'"))
+        array = self._response.as_numpy(name)
+        if array is None:
+            raise self._missing(name)
+        return array
 
     def get_output(self, name: str) -> Optional[dict]:
         """The output's name, datatype, shape and parameters, or None when absent (as tritonclient)."""

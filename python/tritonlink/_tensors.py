@@ -140,7 +140,8 @@ class InferRequestedOutput:
 InputsArg = Union[Sequence[InferInput], Mapping[str, np.ndarray]]
 
 
-def _core_input_from_array(name: Any, array: Any) -> CoreInput:
+def core_input_from_array(name: Any, array: Any) -> CoreInput:
+    """One entry of a {name: ndarray} mapping, checked and made ready for the wire."""
     _check_name(name, "input")
     if not isinstance(array, np.ndarray):
         raise TypeError(f"input '{name}' needs a numpy.ndarray, not {type(array).__name__}")
@@ -151,10 +152,16 @@ def _core_input_from_array(name: Any, array: Any) -> CoreInput:
     return (name, datatype, array.shape, wire_payload(name, datatype, array), None)
 
 
-def core_inputs(inputs: InputsArg) -> list:
-    """Validates `inputs` (InferInputs or {name: ndarray}) into what the compiled core takes."""
-    if type(inputs) is dict or isinstance(inputs, Mapping):  # dict first: the ABC check is slow
-        return [_core_input_from_array(name, array) for name, array in inputs.items()]
+def core_inputs(inputs: InputsArg) -> Union[dict, list]:
+    """Validates `inputs` (InferInputs or {name: ndarray}) into what the compiled core takes.
+
+    A dict goes as it is: the core reads its plain arrays itself and hands any other entry to
+    core_input_from_array: the commonest call skips the Python checks.
+    """
+    if type(inputs) is dict:
+        return inputs
+    if isinstance(inputs, Mapping):
+        return [core_input_from_array(name, array) for name, array in inputs.items()]
     if isinstance(inputs, (str, bytes, np.ndarray)) or not isinstance(inputs, Iterable):
         raise TypeError(
             f"inputs must be a list of InferInput or a mapping of name to numpy array, not {type(inputs).__name__}"

@@ -44,13 +44,14 @@ class _LoopDriver:
                 future.set_exception(error)
 
         call_id = next(self.ids)
+        lent: list = []  # filled by start_infer with what gRPC borrows
         if arguments is not None:
-            self.router.expect(call_id, on_done, arguments[1], arguments[0], arguments[4])
+            self.router.expect(call_id, on_done, lent, arguments[0], arguments[4])
         else:
             self.router.expect(call_id, on_done, None, rpc.model_name)
         try:
             if arguments is not None:
-                self.engine.start_infer(self.router.sink, call_id, *arguments)
+                self.engine.start_infer(self.router.sink, lent, call_id, *arguments)
             else:
                 self.engine.start_unary(self.router.sink, call_id, rpc.method, rpc.request_json, timeout, headers)
         except BaseException:
