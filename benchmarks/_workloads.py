@@ -187,10 +187,17 @@ def tritonclient_sync(clients: Clients, model: str, array: np.ndarray, total: in
 
 
 def _callbacks(start_call: Callable[[Callable], None], nbytes: int, total: int, in_flight: int) -> Run:
-    """Starts ``total`` calls, each taking a slot that its callback gives back."""
-    slots = threading.Semaphore(in_flight)
+    """Keeps ``in_flight`` calls going as the C++ floor does: each callback starts the next
+    call, until ``total`` have been started (or one fails)."""
+    tickets = itertools.count()  # next() on a count is atomic under the GIL
+    chains = min(in_flight, total)
+    chains_ended = itertools.count(1)
+    all_ended = threading.Event()
     latencies: List[float] = []
     errors: List[BaseException] = []
+
+    def launch() -> None:
+        start_call(functools.partial(finish, time.perf_counter()))
 
     def finish(start: float, result: Any = None, error: Any = None) -> None:
         try:
@@ -199,17 +206,19 @@ def _callbacks(start_call: Callable[[Callable], None], nbytes: int, total: int, 
                 errors.append(error)
             else:
                 _check(result.as_numpy(OUTPUT), nbytes)
-        except BaseException as failure:  # noqa: BLE001 - a lost slot would hang the run
+            if not errors and next(tickets) < total:
+                launch()
+                return
+        except BaseException as failure:  # noqa: BLE001 - a lost chain would hang the run
             errors.append(failure)
-        finally:
-            slots.release()
+        if next(chains_ended) == chains:
+            all_ended.set()
 
     began = time.perf_counter()
-    for _ in range(total):
-        slots.acquire()
-        start_call(functools.partial(finish, time.perf_counter()))
-    for _ in range(in_flight):  # every slot back: every call has finished
-        slots.acquire()
+    for _ in range(chains):
+        next(tickets)
+        launch()
+    all_ended.wait()
     elapsed = time.perf_counter() - began
     if errors:
         raise errors[0]
@@ -258,31 +267,32 @@ def tritonlink_infer_many(clients: Clients, model: str, array: np.ndarray, total
     return Run(len(results), time.perf_counter() - began)
 
 
-async def _gather(infer: Callable[[], Any], nbytes: int, total: int, in_flight: int) -> Run:
-    """asyncio.gather over ``total`` coroutines, a semaphore letting ``in_flight`` through."""
-    gate = asyncio.Semaphore(in_flight)
+async def _workers(infer: Callable[[], Any], nbytes: int, total: int, in_flight: int) -> Run:
+    """``in_flight`` coroutines, each awaiting one call after another until ``total`` have
+    been started: the floor's closed loop, in asyncio."""
+    tickets = itertools.count()
     latencies: List[float] = []
 
-    async def one() -> None:
-        async with gate:
+    async def worker() -> None:
+        while next(tickets) < total:
             start = time.perf_counter()
             result = await infer()
             latencies.append(time.perf_counter() - start)
             _check(result.as_numpy(OUTPUT), nbytes)
 
     began = time.perf_counter()
-    await asyncio.gather(*(one() for _ in range(total)))
+    await asyncio.gather(*(worker() for _ in range(min(in_flight, total))))
     return Run(len(latencies), time.perf_counter() - began, latencies)
 
 
 def tritonlink_asyncio(clients: Clients, model: str, array: np.ndarray, total: int, in_flight: int) -> Run:
     client = clients.tritonlink_aio()
-    return clients.run(_gather(lambda: client.infer(model, {INPUT: array}), array.nbytes, total, in_flight))
+    return clients.run(_workers(lambda: client.infer(model, {INPUT: array}), array.nbytes, total, in_flight))
 
 
 def tritonclient_asyncio(clients: Clients, model: str, array: np.ndarray, total: int, in_flight: int) -> Run:
     client = clients.tritonclient_aio()
-    return clients.run(_gather(lambda: client.infer(model, tritonclient_inputs(array)), array.nbytes, total,
+    return clients.run(_workers(lambda: client.infer(model, tritonclient_inputs(array)), array.nbytes, total,
                                in_flight))
 
 

@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include "bytes_conversion.h"
+#include "receive_blocks.h"
 #include "shapes.h"
 
 namespace py = pybind11;
@@ -94,6 +95,8 @@ py::dict output_description(const OutputTensor& out) {
 }  // namespace
 
 void register_response(py::module_& m) {
+  m.def("release_idle_receive_blocks", &release_idle_receive_blocks, py::call_guard<py::gil_scoped_release>(),
+        "Frees the pooled receive blocks no response uses now; returns the bytes freed.");
   py::class_<PyInferResponse>(m, "InferResponse", "A decoded ModelInferResponse (see tritonlink.InferResult).")
       .def_property_readonly("model_name", [](const PyInferResponse& r) { return r.response->model_name; })
       .def_property_readonly("model_version", [](const PyInferResponse& r) { return r.response->model_version; })

@@ -123,11 +123,7 @@ void AsyncEngine::finish(Call* call, bool started) {
   done.status = call->status;
   if (started && done.status.ok()) {
     if (call->kind == Completion::Kind::kInfer) {
-      try {
-        done.response = decode_infer_response(contiguous_bytes(call->response));
-      } catch (const wire::MalformedMessage& e) {
-        done.status = grpc::Status(grpc::StatusCode::INTERNAL, std::string("malformed ModelInferResponse: ") + e.what());
-      }
+      done.status = decode_received_response(call->response, &done.response);
     } else {
       done.status = decode_response(call->method, call->response, &done.message);
     }

@@ -25,12 +25,7 @@ grpc::Status InferClient::infer(const InferRequest& request, const CallOptions& 
   }
   lender.wait_until_released();
   if (!status.ok()) return status;
-  try {
-    *response = decode_infer_response(contiguous_bytes(received));
-  } catch (const wire::MalformedMessage& e) {
-    return grpc::Status(grpc::StatusCode::INTERNAL, std::string("malformed ModelInferResponse: ") + e.what());
-  }
-  return grpc::Status::OK;
+  return decode_received_response(received, response);
 }
 
 grpc::Status InferClient::call_unary(const std::string& method, const std::string& request_json,

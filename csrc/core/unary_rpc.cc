@@ -2,6 +2,7 @@
 
 #include <limits>
 #include <memory>
+#include <new>
 
 #include <google/protobuf/descriptor.h>
 #include <google/protobuf/util/json_util.h>
@@ -54,7 +55,12 @@ grpc::Status decode_response(const std::string& method, const grpc::ByteBuffer& 
   const pb::MethodDescriptor* descriptor = unary_method(method);
   if (descriptor == nullptr) return grpc::Status(grpc::StatusCode::INTERNAL, "unknown method " + method);
   std::shared_ptr<pb::Message> parsed = new_message(descriptor->output_type());
-  const MessageBytes bytes = contiguous_bytes(response);
+  MessageBytes bytes;
+  try {
+    bytes = contiguous_bytes(response);
+  } catch (const std::bad_alloc&) {
+    return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED, "no memory for a " + method + " response");
+  }
   const bool fits = bytes.bytes.size() <= static_cast<size_t>(std::numeric_limits<int>::max());
   if (!fits || !parsed->ParseFromArray(bytes.bytes.data(), static_cast<int>(bytes.bytes.size()))) {
     return grpc::Status(grpc::StatusCode::INTERNAL, "malformed " + method + " response");

@@ -21,6 +21,16 @@ from .errors import (
 
 _core.set_error_factory(error_from_status)
 
+
+def release_idle_buffers() -> int:
+    """Frees the receive buffers kept for reuse and returns how many bytes that was.
+
+    A large response (1 MiB or more) is received into one buffer that numpy views; once no
+    array uses it, it is kept (up to 256 MiB in all) so that the next large response does not
+    fault fresh memory in. Call this to hand that memory back to the system.
+    """
+    return _core.release_idle_receive_blocks()
+
 __version__ = "0.1.0"
 
 __all__ = [
@@ -42,4 +52,5 @@ __all__ = [
     "ServerUnavailableError",
     "StatusCode",
     "basic_auth_headers",
+    "release_idle_buffers",
 ]
