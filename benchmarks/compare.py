@@ -10,7 +10,6 @@ Python-backend models are slow per request, so the floor there is mostly the ser
 Contenders run interleaved: for each measure, each round runs all of them once, in an order that
 rotates from round to round, and the table shows the median over rounds. Ratios are
 tritonlink/floor and tritonlink/tritonclient; the last column says which direction is better.
-This is the engine of ``python -m tritonlink.bench``.
 """
 
 from __future__ import annotations

@@ -198,7 +198,7 @@ class Client:
         arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
                                     client_timeout, headers, sequence_id, sequence_start, sequence_end, priority,
                                     timeout, compression_algorithm, call_headers=self._call_headers)
-        return self._start(arguments, guarded(callback, f"async_infer callback for model '{model_name}'"))
+        return self._start(arguments, guarded(callback, model_name))
 
     def submit(
         self,

@@ -42,13 +42,14 @@ class Dispatcher:
             self._thread.join(timeout)
 
 
-def guarded(callback, what: str) -> OnDone:
-    """Wraps a user callback so that an exception it raises is logged and later callbacks run."""
+def guarded(callback, model_name: str) -> OnDone:
+    """Wraps an async_infer callback so that an exception it raises is logged and later
+    callbacks run."""
 
     def run(result, error) -> None:
         try:
             callback(result, error)
         except Exception:
-            logger.exception("exception raised by %s", what)
+            logger.exception("exception raised by async_infer callback for model '%s'", model_name)
 
     return run

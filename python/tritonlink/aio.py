@@ -32,7 +32,8 @@ class _LoopDriver:
         self.ids = itertools.count(1)
         loop.add_reader(self.router.sink.fd, self.router.drain_all)
 
-    def start(self, arguments: Optional[tuple], rpc: Optional[_control.Rpc], timeout, headers) -> "asyncio.Future":
+    def start(self, arguments: Optional[tuple], rpc: Optional[_control.Rpc], timeout, headers) -> tuple:
+        """Starts a call; returns (future, call id)."""
         future = self.loop.create_future()
 
         def on_done(result, error):
@@ -57,8 +58,7 @@ class _LoopDriver:
         except BaseException:
             self.router.forget(call_id)
             raise
-        future.add_done_callback(lambda f: f.cancelled() and self.engine.cancel(call_id))
-        return future
+        return future, call_id
 
     def close(self) -> None:
         self.engine.shutdown()  # every call in flight is delivered (cancelled) to the sink
@@ -131,7 +131,12 @@ class AsyncClient:
                 raise InFlightLimitError(f"{self._url}: max_in_flight requests are already in flight")
             await slots.acquire()
         try:
-            return await driver.start(arguments, rpc, timeout, headers)
+            future, call_id = driver.start(arguments, rpc, timeout, headers)
+            try:
+                return await future
+            except asyncio.CancelledError:
+                driver.engine.cancel(call_id)  # the awaiting task was cancelled: so is the call
+                raise
         finally:
             if slots is not None:
                 slots.release()
