@@ -40,8 +40,10 @@ const std::vector<FixedDatatype>& fixed_datatypes() {
 const std::string* sendable_datatype(const py::array& array) {
   if (!(array.flags() & py::array::c_style)) return nullptr;
   const py::dtype dtype = array.dtype();
-  const char order = dtype.byteorder();
-  if (order == '>') return nullptr;
+  // numpy numbers types registered by other packages (ml_dtypes' bfloat16...) from 256 up:
+  // only numpy's own types are matched by kind and size.
+  constexpr int kFirstUserDefinedType = 256;
+  if (dtype.num() >= kFirstUserDefinedType || dtype.byteorder() == '>') return nullptr;
   const char kind = dtype.kind();
   const py::ssize_t itemsize = dtype.itemsize();
   for (const FixedDatatype& fixed : fixed_datatypes()) {
