@@ -1,7 +1,6 @@
 #include "receive_blocks.h"
 
 #include <cstdlib>
-#include <iterator>
 #include <mutex>
 #include <new>
 #include <vector>

@@ -95,7 +95,7 @@ def infer_arguments(
         metadata = (metadata or []) + compression_header(compression_algorithm)
     return (
         model_name,
-        inputs if type(inputs) is dict else core_inputs(inputs),  # the core reads a dict itself
+        core_inputs(inputs),
         [] if outputs is None else core_outputs(outputs),
         model_version,
         request_id,

@@ -158,13 +158,9 @@ class Client:
                 user_done(result, error)
 
         call_id = next(parts.ids)
-        lent: list = []  # filled by start_infer with what gRPC borrows
-        # Registered before the start: the completion may arrive before start_infer returns.
-        router.expect(call_id, on_done, lent, arguments[0], arguments[4])
         try:
-            parts.engine.start_infer(router.sink, lent, call_id, *arguments)
+            router.start_infer(parts.engine, call_id, on_done, arguments)
         except BaseException:
-            router.forget(call_id)
             if slots is not None and router is parts.dispatcher.router:
                 slots.release()
             raise

@@ -44,9 +44,24 @@ class CompletionRouter:
         """Registers what to do when call `call_id` (started on self.sink) ends."""
         self._pending[call_id] = _Pending(on_done, inputs, model_name, request_id)
 
-    def forget(self, call_id: int) -> None:
-        """Drops an expectation whose call never started."""
-        self._pending.pop(call_id, None)
+    def start_infer(self, engine: Any, call_id: int, on_done: OnDone, arguments: tuple) -> None:
+        """Starts ModelInfer on `engine` with infer_arguments' `arguments`, ending in on_done."""
+        lent: list = []  # filled by start_infer with what gRPC borrows
+        self.expect(call_id, on_done, lent, arguments[0], arguments[4])
+        self._start(call_id, engine.start_infer, self.sink, lent, call_id, *arguments)
+
+    def start_unary(self, engine: Any, call_id: int, on_done: OnDone, rpc: Any, timeout, headers) -> None:
+        """Starts the control-plane RPC `rpc` (a _control.Rpc) on `engine`, ending in on_done."""
+        self.expect(call_id, on_done, None, rpc.model_name)
+        self._start(call_id, engine.start_unary, self.sink, call_id, rpc.method, rpc.request_json, timeout, headers)
+
+    def _start(self, call_id: int, start: Callable, *arguments: Any) -> None:
+        # Expected before the start: the completion may arrive before start returns.
+        try:
+            start(*arguments)
+        except BaseException:
+            self._pending.pop(call_id, None)  # it never started
+            raise
 
     @property
     def pending(self) -> int:

@@ -156,7 +156,7 @@ def core_inputs(inputs: InputsArg) -> Union[dict, list]:
     """Validates `inputs` (InferInputs or {name: ndarray}) into what the compiled core takes.
 
     A dict goes as it is: the core reads its plain arrays itself and hands any other entry to
-    core_input_from_array: the commonest call skips the Python checks.
+    core_input_from_array, so the commonest call skips the Python checks.
     """
     if type(inputs) is dict:
         return inputs

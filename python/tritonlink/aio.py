@@ -45,19 +45,10 @@ class _LoopDriver:
                 future.set_exception(error)
 
         call_id = next(self.ids)
-        lent: list = []  # filled by start_infer with what gRPC borrows
         if arguments is not None:
-            self.router.expect(call_id, on_done, lent, arguments[0], arguments[4])
+            self.router.start_infer(self.engine, call_id, on_done, arguments)
         else:
-            self.router.expect(call_id, on_done, None, rpc.model_name)
-        try:
-            if arguments is not None:
-                self.engine.start_infer(self.router.sink, lent, call_id, *arguments)
-            else:
-                self.engine.start_unary(self.router.sink, call_id, rpc.method, rpc.request_json, timeout, headers)
-        except BaseException:
-            self.router.forget(call_id)
-            raise
+            self.router.start_unary(self.engine, call_id, on_done, rpc, timeout, headers)
         return future, call_id
 
     def close(self) -> None:
