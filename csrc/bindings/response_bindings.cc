@@ -103,6 +103,7 @@ void register_response(py::module_& m) {
       .def_property_readonly("id", [](const PyInferResponse& r) { return r.response->id; })
       .def_property_readonly("parameters",
                              [](const PyInferResponse& r) { return parameters_to_python(r.response->parameters); })
+      .def_property_readonly("is_final", [](const PyInferResponse& r) { return r.response->is_final(); })
       .def_property_readonly("output_count", [](const PyInferResponse& r) { return r.response->outputs.size(); })
       .def(
           "output_index", [](const PyInferResponse& r, const std::string& name) { return r.response->find_output(name); },

@@ -1,53 +1,16 @@
 #include "async_engine.h"
 
-#include "byte_buffers.h"
-#include "unary_rpc.h"
+#include <algorithm>
+
+#include "stream_call.h"
+#include "unary_call.h"
 
 namespace tritonlink {
+namespace {
 
-// Keeps a call's borrowed input memory accounted for: one hold for the call's completion and
-// one per slice lent to gRPC. Whichever lets go last tells the consumer the inputs are free.
-struct AsyncEngine::PayloadLease {
-  PayloadLease(uint64_t call_id, std::shared_ptr<CompletionSink> to) : id(call_id), sink(std::move(to)) {}
+const grpc::Status kClientClosed(grpc::StatusCode::CANCELLED, "the client is closed");
 
-  grpc::Slice lend(const char* data, size_t size) {
-    holds.fetch_add(1, std::memory_order_relaxed);
-    return grpc::Slice(const_cast<char*>(data), size, &PayloadLease::on_slice_released, this);
-  }
-
-  static void on_slice_released(void* self) {
-    auto* lease = static_cast<PayloadLease*>(self);
-    if (lease->holds.fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-    Completion released;
-    released.id = lease->id;
-    released.kind = Completion::Kind::kInputsReleased;
-    lease->sink->push(std::move(released));
-    delete lease;
-  }
-
-  // True when no slice is still lent: the completion itself can say the inputs are free.
-  bool release_on_completion() {
-    if (holds.fetch_sub(1, std::memory_order_acq_rel) != 1) return false;
-    delete this;
-    return true;
-  }
-
-  std::atomic<int> holds{1};
-  const uint64_t id;
-  const std::shared_ptr<CompletionSink> sink;
-};
-
-struct AsyncEngine::Call {
-  uint64_t id = 0;
-  Completion::Kind kind = Completion::Kind::kInfer;
-  std::string method;
-  std::shared_ptr<CompletionSink> sink;
-  std::unique_ptr<grpc::ClientContext> context = std::make_unique<grpc::ClientContext>();
-  std::unique_ptr<grpc::GenericClientAsyncResponseReader> reader;
-  grpc::ByteBuffer response;
-  grpc::Status status;
-  PayloadLease* lease = nullptr;  // only when some input payload is borrowed
-};
+}  // namespace
 
 AsyncEngine::AsyncEngine(std::shared_ptr<grpc::Channel> channel, int threads)
     : channel_(std::move(channel)), stub_(channel_) {
@@ -58,95 +21,88 @@ AsyncEngine::~AsyncEngine() { shutdown(); }
 
 void AsyncEngine::start_infer(uint64_t id, const InferRequest& request, const CallOptions& options,
                               std::shared_ptr<CompletionSink> sink) {
-  auto call = std::make_unique<Call>();
-  call->id = id;
-  call->kind = Completion::Kind::kInfer;
-  call->sink = std::move(sink);
-  options.apply(*call->context);
-  const EncodedRequest encoded = encode_infer_request(request);
-  if (encoded.borrowed_count() > 0) call->lease = new PayloadLease(call->id, call->sink);
-  PayloadLease* lease = call->lease;
-  const grpc::ByteBuffer sent =
-      to_byte_buffer(encoded, [lease](const char* data, size_t size) { return lease->lend(data, size); });
-  launch(std::move(call), method_path("ModelInfer"), sent);
+  launch(std::make_shared<UnaryCall>(id, request, options, std::move(sink)));
 }
 
 void AsyncEngine::start_unary(uint64_t id, const std::string& method, const std::string& request_json,
                              const CallOptions& options, std::shared_ptr<CompletionSink> sink) {
-  auto call = std::make_unique<Call>();
-  call->id = id;
-  call->kind = Completion::Kind::kMessage;
-  call->method = method;
-  call->sink = std::move(sink);
-  options.apply(*call->context);
-  grpc::ByteBuffer sent;
-  call->status = encode_json_request(method, request_json, &sent);
-  launch(std::move(call), method_path(method), sent);
-}
-
-void AsyncEngine::launch(std::unique_ptr<Call> call, const std::string& method, const grpc::ByteBuffer& request) {
-  bool refuse = !call->status.ok();  // a request that could not even be encoded
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (shutting_down_ && !refuse) {
-      call->status = grpc::Status(grpc::StatusCode::CANCELLED, "the client is closed");
-      refuse = true;
-    }
-    ++undelivered_;
-    if (!refuse) calls_.emplace(call->id, call.get());
-  }
-  if (refuse) {
-    finish(call.release(), /*started=*/false);
+  auto call = std::make_shared<UnaryCall>(id, method, request_json, options, std::move(sink));
+  if (!call->encoded()) {
+    call->refuse(call->encode_status());
     return;
   }
-  Call* raw = call.release();  // owned by the completion queue until finish()
-  raw->reader = stub_.PrepareUnaryCall(raw->context.get(), method, request, &queue_);
-  raw->reader->StartCall();
-  raw->reader->Finish(&raw->response, &raw->status, raw);
+  launch(std::move(call));
+}
+
+void AsyncEngine::start_stream(uint64_t id, const CallOptions& options, std::shared_ptr<CompletionSink> sink,
+                               size_t max_buffered) {
+  launch(std::make_shared<StreamCall>(id, options, std::move(sink), max_buffered));
+}
+
+template <typename Call>
+void AsyncEngine::launch(std::shared_ptr<Call> call) {
+  bool refused;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    refused = shutting_down_;
+    if (!refused) calls_.emplace(call->id(), call);
+  }
+  if (refused) {
+    call->refuse(kClientClosed);
+    return;
+  }
+  call->start(stub_, &queue_);  // outside the lock: gRPC may write the request on this thread
+}
+
+std::shared_ptr<EngineCall> AsyncEngine::find(uint64_t id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto it = calls_.find(id);
+  return it == calls_.end() ? nullptr : it->second;
+}
+
+std::shared_ptr<StreamCall> AsyncEngine::find_stream(uint64_t id) const {
+  return std::dynamic_pointer_cast<StreamCall>(find(id));
+}
+
+grpc::Status AsyncEngine::stream_send(uint64_t stream_id, uint64_t send_id, const InferRequest& request, bool* lent) {
+  const auto stream = find_stream(stream_id);
+  if (!stream) return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "the stream has ended");
+  return stream->send(send_id, request, lent);
+}
+
+void AsyncEngine::stream_consumed(uint64_t stream_id, size_t count) {
+  if (const auto stream = find_stream(stream_id)) stream->consumed(count);
+}
+
+void AsyncEngine::stream_close(uint64_t stream_id) {
+  if (const auto stream = find_stream(stream_id)) stream->close_writes();
+}
+
+void AsyncEngine::cancel(uint64_t id) {
+  if (const auto call = find(id)) call->cancel();
 }
 
 void AsyncEngine::poll_loop() {
   void* tag = nullptr;
   bool ok = false;
-  while (queue_.Next(&tag, &ok)) finish(static_cast<Call*>(tag), /*started=*/true);
+  while (queue_.Next(&tag, &ok)) {
+    const auto* event = static_cast<const EngineCall::Tag*>(tag);
+    if (event->call->on_event(event->event, ok)) forget(event->call->id());
+  }
 }
 
-void AsyncEngine::finish(Call* call, bool started) {
-  std::unique_ptr<Call> owned(call);
-  if (started) {
-    std::lock_guard<std::mutex> lock(mu_);
-    calls_.erase(call->id);  // from here on cancel() cannot reach the context we destroy below
-  }
-  Completion done;
-  done.id = call->id;
-  done.kind = call->kind;
-  done.status = call->status;
-  if (started && done.status.ok()) {
-    if (call->kind == Completion::Kind::kInfer) {
-      done.status = decode_received_response(call->response, &done.response);
-    } else {
-      done.status = decode_response(call->method, call->response, &done.message);
-    }
-  }
-  // Dropping the call lets gRPC release the request's slices, normally right here.
-  call->reader.reset();
-  call->context.reset();
-  done.inputs_released = call->lease == nullptr || call->lease->release_on_completion();
-  call->sink->push(std::move(done));
-
-  std::lock_guard<std::mutex> lock(mu_);
-  if (--undelivered_ == 0) drained_.notify_all();
-}
-
-void AsyncEngine::cancel(uint64_t id) {
+void AsyncEngine::forget(uint64_t id) {
+  std::shared_ptr<EngineCall> over;  // destroyed after the lock is let go
   std::lock_guard<std::mutex> lock(mu_);
   const auto it = calls_.find(id);
-  if (it != calls_.end()) it->second->context->TryCancel();
+  over = std::move(it->second);
+  calls_.erase(it);
+  if (calls_.empty()) drained_.notify_all();
 }
 
 size_t AsyncEngine::in_flight() const {
   std::lock_guard<std::mutex> lock(mu_);
-  return undelivered_;
+  return calls_.size();
 }
 
 void AsyncEngine::shutdown() {
@@ -157,8 +113,8 @@ void AsyncEngine::shutdown() {
       return;
     }
     shutting_down_ = true;
-    for (auto& entry : calls_) entry.second->context->TryCancel();
-    drained_.wait(lock, [this] { return undelivered_ == 0; });
+    for (auto& entry : calls_) entry.second->cancel();
+    drained_.wait(lock, [this] { return calls_.empty(); });
   }
   queue_.Shutdown();
   for (auto& thread : threads_) thread.join();

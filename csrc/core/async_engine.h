@@ -1,10 +1,9 @@
-// Asynchronous calls: started from any thread on one completion queue, finished on the
-// engine's own threads (decoding included, no Python involved), and handed to a
-// CompletionSink. Every started call is delivered exactly once: success, error, deadline,
-// cancellation or shutdown.
+// Asynchronous calls and streams: started from any thread on one completion queue, advanced on
+// the engine's own threads (decoding included, no Python involved), and delivered to a
+// CompletionSink. Every started call ends in exactly one final completion: success, error,
+// deadline, cancellation or shutdown.
 #pragma once
 
-#include <algorithm>
 #include <condition_variable>
 #include <cstdint>
 #include <memory>
@@ -20,9 +19,12 @@
 
 #include "call_options.h"
 #include "completion_sink.h"
+#include "engine_call.h"
 #include "infer_request.h"
 
 namespace tritonlink {
+
+class StreamCall;
 
 class AsyncEngine {
  public:
@@ -43,8 +45,22 @@ class AsyncEngine {
   void start_unary(uint64_t id, const std::string& method, const std::string& request_json,
                   const CallOptions& options, std::shared_ptr<CompletionSink> sink);
 
-  // Asks the server to cancel the call; its completion still arrives (CANCELLED unless it had
-  // already finished). Unknown or finished ids are ignored.
+  // Opens a ModelStreamInfer stream: each response comes to `sink` as a kStream completion
+  // under `id` with final false, and the stream's end as one with final true. At most
+  // `max_buffered` responses are delivered ahead of stream_consumed().
+  void start_stream(uint64_t id, const CallOptions& options, std::shared_ptr<CompletionSink> sink,
+                    size_t max_buffered);
+
+  // Queues a request on stream `stream_id` (see StreamCall::send); FAILED_PRECONDITION once
+  // that stream takes no more requests.
+  grpc::Status stream_send(uint64_t stream_id, uint64_t send_id, const InferRequest& request, bool* lent);
+  // The stream's consumer took `count` responses (see StreamCall::consumed).
+  void stream_consumed(uint64_t stream_id, size_t count);
+  // Half-closes the stream after its queued requests (see StreamCall::close_writes).
+  void stream_close(uint64_t stream_id);
+
+  // Asks the server to cancel a call or stream; its final completion still arrives
+  // (CANCELLED unless it had already finished). Unknown or finished ids are ignored.
   void cancel(uint64_t id);
 
   size_t in_flight() const;
@@ -54,14 +70,13 @@ class AsyncEngine {
   void shutdown();
 
  private:
-  struct Call;
-  struct PayloadLease;
-
-  void launch(std::unique_ptr<Call> call, const std::string& method, const grpc::ByteBuffer& request);
+  // Starts `call`, or refuses it (CANCELLED after shutdown) with its final completion.
+  template <typename Call>
+  void launch(std::shared_ptr<Call> call);
+  std::shared_ptr<EngineCall> find(uint64_t id) const;
+  std::shared_ptr<StreamCall> find_stream(uint64_t id) const;
+  void forget(uint64_t id);
   void poll_loop();
-  // Delivers the call's completion and frees it; `started` is false for a call refused
-  // before it reached gRPC.
-  void finish(Call* call, bool started);
 
   std::shared_ptr<grpc::Channel> channel_;
   grpc::GenericStub stub_;
@@ -70,8 +85,7 @@ class AsyncEngine {
 
   mutable std::mutex mu_;
   std::condition_variable drained_;
-  std::unordered_map<uint64_t, Call*> calls_;  // started and not finished, for cancel()
-  size_t undelivered_ = 0;                     // launched and not yet pushed to their sink
+  std::unordered_map<uint64_t, std::shared_ptr<EngineCall>> calls_;  // started and not over
   bool shutting_down_ = false;
   bool shut_down_ = false;
 };

@@ -9,12 +9,13 @@
 
 namespace tritonlink {
 
-grpc::ByteBuffer to_byte_buffer(const EncodedRequest& encoded, const LendSlice& lend) {
+grpc::ByteBuffer lend_request(const InferRequest& request, PayloadLease& lease) {
+  const EncodedRequest encoded = encode_infer_request(request);
   std::vector<grpc::Slice> slices;
   slices.reserve(encoded.pieces().size());
   for (const auto& piece : encoded.pieces()) {
     if (piece.borrowed) {
-      slices.push_back(lend(piece.borrowed, piece.size));
+      slices.push_back(lease.lend(piece.borrowed, piece.size));
     } else {
       slices.emplace_back(encoded.piece_data(piece), piece.size);
     }
@@ -40,16 +41,32 @@ MessageBytes contiguous_bytes(const grpc::ByteBuffer& buffer) {
   return MessageBytes{std::move(block), bytes};
 }
 
-grpc::Status decode_received_response(const grpc::ByteBuffer& received, std::shared_ptr<InferResponse>* response) {
+namespace {
+
+// Decodes `received` with `decode`, turning what can go wrong into a status.
+template <typename Decode>
+grpc::Status decode_received(const grpc::ByteBuffer& received, const char* what, Decode decode) {
   try {
-    *response = decode_infer_response(contiguous_bytes(received));
+    decode(contiguous_bytes(received));
   } catch (const wire::MalformedMessage& e) {
-    return grpc::Status(grpc::StatusCode::INTERNAL, std::string("malformed ModelInferResponse: ") + e.what());
+    return grpc::Status(grpc::StatusCode::INTERNAL, std::string("malformed ") + what + ": " + e.what());
   } catch (const std::bad_alloc&) {
     return grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
-                        "no memory for a ModelInferResponse of " + std::to_string(received.Length()) + " bytes");
+                        std::string("no memory for a ") + what + " of " + std::to_string(received.Length()) + " bytes");
   }
   return grpc::Status::OK;
+}
+
+}  // namespace
+
+grpc::Status decode_received_response(const grpc::ByteBuffer& received, std::shared_ptr<InferResponse>* response) {
+  return decode_received(received, "ModelInferResponse",
+                         [response](MessageBytes bytes) { *response = decode_infer_response(std::move(bytes)); });
+}
+
+grpc::Status decode_received_stream_response(const grpc::ByteBuffer& received, StreamResponse* response) {
+  return decode_received(received, "ModelStreamInferResponse",
+                         [response](MessageBytes bytes) { *response = decode_stream_response(std::move(bytes)); });
 }
 
 }  // namespace tritonlink

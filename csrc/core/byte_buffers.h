@@ -1,7 +1,6 @@
 // Between our byte representations and gRPC's ByteBuffer.
 #pragma once
 
-#include <functional>
 #include <memory>
 
 #include <grpcpp/support/byte_buffer.h>
@@ -10,14 +9,14 @@
 
 #include "infer_request.h"
 #include "infer_response.h"
+#include "payload_lease.h"
+#include "stream_response.h"
 
 namespace tritonlink {
 
-// Makes the slice for a borrowed piece; the caller decides how its release is tracked.
-using LendSlice = std::function<grpc::Slice(const char* data, size_t size)>;
-
-// The encoded request as slices: owned pieces copied (they are small), borrowed pieces lent.
-grpc::ByteBuffer to_byte_buffer(const EncodedRequest& encoded, const LendSlice& lend);
+// `request` encoded as slices: owned pieces copied (they are small), the large payloads lent
+// to gRPC through `lease`. Every call and stream write builds its message here.
+grpc::ByteBuffer lend_request(const InferRequest& request, PayloadLease& lease);
 
 // A received message as one contiguous block: gRPC's own slice when it arrived in one piece,
 // otherwise one copy into a pooled block (receive_blocks.h).
@@ -26,5 +25,8 @@ MessageBytes contiguous_bytes(const grpc::ByteBuffer& buffer);
 // Decodes a received ModelInferResponse; INTERNAL for bytes that are not one,
 // RESOURCE_EXHAUSTED when no block can be allocated for it.
 grpc::Status decode_received_response(const grpc::ByteBuffer& received, std::shared_ptr<InferResponse>* response);
+
+// The same for a ModelStreamInferResponse.
+grpc::Status decode_received_stream_response(const grpc::ByteBuffer& received, StreamResponse* response);
 
 }  // namespace tritonlink

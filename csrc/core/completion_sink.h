@@ -21,10 +21,17 @@ struct Completion {
   enum class Kind : uint8_t {
     kInfer,           // a ModelInfer call ended: `status`, and `response` when it succeeded
     kMessage,         // another unary RPC ended: `status`, and `message` (never null) when it succeeded
-    kInputsReleased,  // gRPC let go of a finished call's borrowed input memory (late)
+    kStream,          // a ModelStreamInfer event: one response (final false), or the stream's end
+    kInputsReleased,  // gRPC let go of a call's (or a stream write's) borrowed input memory, late
   };
   uint64_t id = 0;
   Kind kind = Kind::kInfer;
+  // Whether the call is over: a stream's responses are not final; its end is, and carries the
+  // stream's `status`. Unary calls deliver one final completion.
+  bool final = true;
+  // A stream response's status is that response's: UNKNOWN with the server's error_message
+  // for a request that failed (the stream goes on; `response`, when the server sent one with
+  // it, tells which request), INTERNAL for bytes that are not a ModelStreamInferResponse.
   grpc::Status status;
   std::shared_ptr<InferResponse> response;
   std::shared_ptr<google::protobuf::Message> message;

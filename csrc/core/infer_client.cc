@@ -1,10 +1,12 @@
 #include "infer_client.h"
 
+#include <future>
+
 #include <grpcpp/client_context.h>
 #include <grpcpp/support/byte_buffer.h>
 
-#include "borrowed_payloads.h"
 #include "byte_buffers.h"
+#include "payload_lease.h"
 #include "unary_rpc.h"
 
 namespace tritonlink {
@@ -13,17 +15,19 @@ InferClient::InferClient(const ChannelConfig& config) : channel_(make_channel(co
 
 grpc::Status InferClient::infer(const InferRequest& request, const CallOptions& options,
                                 const InterruptCheck& interrupted, std::shared_ptr<InferResponse>* response) {
-  BorrowedPayloads lender;  // declared first: destroyed last, after gRPC let go of the slices
+  PayloadLease lease;
   grpc::ByteBuffer received;
   grpc::Status status;
   {
     grpc::ClientContext context;
     options.apply(context);
-    const grpc::ByteBuffer sent = to_byte_buffer(
-        encode_infer_request(request), [&lender](const char* data, size_t size) { return lender.lend(data, size); });
+    const grpc::ByteBuffer sent = lend_request(request, lease);
     status = blocking_unary_call(stub_, context, method_path("ModelInfer"), sent, &received, interrupted);
   }
-  lender.wait_until_released();
+  // The caller's arrays must outlive gRPC's use of them: wait if it still holds a slice.
+  std::promise<void> released;
+  std::future<void> all_released = released.get_future();
+  if (!lease.end([&released] { released.set_value(); })) all_released.wait();
   if (!status.ok()) return status;
   return decode_received_response(received, response);
 }

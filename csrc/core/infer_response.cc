@@ -64,6 +64,13 @@ int InferResponse::find_output(std::string_view name) const {
   return -1;
 }
 
+bool InferResponse::is_final() const {
+  for (const auto& [key, value] : parameters) {
+    if (key == "triton_final_response") return std::holds_alternative<bool>(value) && std::get<bool>(value);
+  }
+  return true;
+}
+
 std::shared_ptr<InferResponse> decode_infer_response(MessageBytes message) {
   auto response = std::make_shared<InferResponse>();
   std::vector<std::string_view> raw;

@@ -42,6 +42,10 @@ struct InferResponse {
 
   // Index of the output called `name`, or -1.
   int find_output(std::string_view name) const;
+
+  // Whether this is the last response to its request: Triton's `triton_final_response`
+  // parameter says so on decoupled models' responses; a response without it is the only one.
+  bool is_final() const;
 };
 
 // Decodes a serialized ModelInferResponse. Throws wire::MalformedMessage on bytes that are not

@@ -4,6 +4,7 @@ from . import _core, aio, testing
 from ._client import Client, InferHandle
 from ._headers import basic_auth_headers
 from ._result import InferResult
+from ._stream import Stream
 from ._tensors import InferInput, InferRequestedOutput
 from .errors import (
     CancelledError,
@@ -51,6 +52,7 @@ __all__ = [
     "NotFoundError",
     "ServerUnavailableError",
     "StatusCode",
+    "Stream",
     "basic_auth_headers",
     "release_idle_buffers",
 ]

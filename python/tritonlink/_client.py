@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 from concurrent.futures import Future
-from typing import Any, Callable, Iterable, List, Mapping, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Union
 
 from . import _control, _core, _lifecycle
 from ._arguments import check_max_in_flight, check_url, core_timeout, infer_arguments
@@ -14,6 +14,8 @@ from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
 from ._dispatcher import Dispatcher, guarded
 from ._result import InferResult
+from ._stream import Stream, StreamCallback, infer_stream
+from ._stream_requests import DEFAULT_MAX_BUFFERED, send_arguments
 from ._tensors import InferRequestedOutput, InputsArg
 from .errors import InferenceServerError, InFlightLimitError
 
@@ -283,6 +285,55 @@ class Client:
         if failures and not return_exceptions:
             raise failures[0]
         return results
+
+    # ---- streams ----
+
+    def stream(
+        self,
+        callback: Optional[StreamCallback] = None,
+        stream_timeout: Optional[float] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_buffered: int = DEFAULT_MAX_BUFFERED,
+    ) -> Stream:
+        """Opens a bidirectional stream (ModelStreamInfer), for decoupled and sequence models.
+
+        Use it as a context manager; ``send()`` requests from any thread, and read the
+        responses by iterating the stream or, with ``callback(result, error)``, on the
+        dispatcher thread. Many streams may be open on one client. ``stream_timeout`` (seconds)
+        bounds the whole stream. At most ``max_buffered`` responses are held unread; past that
+        the stream stops reading from the network until they are read.
+        """
+        return Stream(self._async_parts(), callback, core_timeout(stream_timeout), self._call_headers.for_call(headers),
+                      max_buffered)
+
+    def infer_stream(
+        self,
+        model_name: str,
+        inputs: InputsArg,
+        outputs: Optional[Iterable[InferRequestedOutput]] = None,
+        model_version: str = "",
+        request_id: str = "",
+        parameters: Optional[Mapping[str, Any]] = None,
+        client_timeout: Optional[float] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        sequence_id: Union[int, str] = 0,
+        sequence_start: bool = False,
+        sequence_end: bool = False,
+        priority: int = 0,
+        timeout: Optional[int] = None,
+        enable_empty_final_response: bool = False,
+    ) -> Iterator[InferResult]:
+        """Sends one request on a stream of its own and iterates every response to it, ending
+        after the final one: token streaming from a decoupled model is one ``for`` loop.
+
+        Arguments as for :meth:`infer`; the empty response that only marks the end is left out
+        unless ``enable_empty_final_response``. A failed request raises. Leaving the loop early
+        cancels the request.
+        """
+        arguments = send_arguments(model_name, inputs, outputs, model_version, request_id, parameters, sequence_id,
+                                   sequence_start, sequence_end, priority, timeout, True)
+        return infer_stream(lambda: self.stream(stream_timeout=client_timeout, headers=headers), arguments,
+                            enable_empty_final_response)
 
     # ---- control plane: each call takes headers= and client_timeout= (seconds) ----
 

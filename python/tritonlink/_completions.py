@@ -1,8 +1,9 @@
-"""Routing finished calls from a CompletionSink to whoever waits for them.
+"""Routing completions from a CompletionSink to whoever waits for them.
 
 Every consumer of completions (the dispatcher thread, an asyncio loop, infer_many) owns one
-sink and one router. The router remembers, per call id, what to do when the call ends and the
-input arrays lent to gRPC, which it keeps referenced until gRPC has let go of them.
+sink and one router. The router remembers, per call id, what to do with each of the call's
+completions: a stream's responses (not final) and every call's final one, after which it
+forgets the call. It keeps the input arrays lent to gRPC referenced until gRPC has let go.
 """
 
 from __future__ import annotations
@@ -21,13 +22,15 @@ OnDone = Callable[[Any, Optional[InferenceServerError]], None]
 
 
 class _Pending:
-    __slots__ = ("on_done", "inputs", "model_name", "request_id")
+    __slots__ = ("on_done", "inputs", "model_name", "request_id", "on_part")
 
-    def __init__(self, on_done: OnDone, inputs: Any, model_name: str, request_id: str) -> None:
+    def __init__(self, on_done: OnDone, inputs: Any, model_name: str, request_id: str,
+                 on_part: Optional[OnDone]) -> None:
         self.on_done = on_done
         self.inputs = inputs
         self.model_name = model_name
         self.request_id = request_id
+        self.on_part = on_part
 
 
 class CompletionRouter:
@@ -40,9 +43,10 @@ class CompletionRouter:
         self._released_early: Set[int] = set()
 
     def expect(self, call_id: int, on_done: OnDone, inputs: Any = None, model_name: str = "",
-               request_id: str = "") -> None:
-        """Registers what to do when call `call_id` (started on self.sink) ends."""
-        self._pending[call_id] = _Pending(on_done, inputs, model_name, request_id)
+               request_id: str = "", on_part: Optional[OnDone] = None) -> None:
+        """Registers what to do when call `call_id` (started on self.sink) ends, and with each
+        of its completions before the final one (a stream's responses)."""
+        self._pending[call_id] = _Pending(on_done, inputs, model_name, request_id, on_part)
 
     def start_infer(self, engine: Any, call_id: int, on_done: OnDone, arguments: tuple) -> None:
         """Starts ModelInfer on `engine` with infer_arguments' `arguments`, ending in on_done."""
@@ -54,6 +58,26 @@ class CompletionRouter:
         """Starts the control-plane RPC `rpc` (a _control.Rpc) on `engine`, ending in on_done."""
         self.expect(call_id, on_done, None, rpc.model_name)
         self._start(call_id, engine.start_unary, self.sink, call_id, rpc.method, rpc.request_json, timeout, headers)
+
+    def start_stream(self, engine: Any, stream_id: int, on_response: OnDone, on_end: OnDone, timeout,
+                     headers, max_buffered: int) -> None:
+        """Opens a stream on `engine`: on_response(result, error) for each response (error
+        tied to its request id), then on_end(None, error or None) once."""
+        self.expect(stream_id, on_end, on_part=on_response)
+        self._start(stream_id, engine.start_stream, self.sink, stream_id, timeout, headers, max_buffered)
+
+    def send(self, engine: Any, stream_id: int, send_id: int, arguments: tuple) -> None:
+        """Sends infer_arguments' `arguments` (their call options aside) on stream `stream_id`."""
+        lent: list = []  # filled by stream_send with what gRPC borrows
+        # Registered first: the release notice may be drained before stream_send returns.
+        self._lent_inputs[send_id] = lent
+        try:
+            borrowed = engine.stream_send(lent, stream_id, send_id, *arguments[:6])
+        except BaseException:
+            del self._lent_inputs[send_id]
+            raise
+        if not borrowed:  # then no notice comes
+            del self._lent_inputs[send_id]
 
     def _start(self, call_id: int, start: Callable, *arguments: Any) -> None:
         # Expected before the start: the completion may arrive before start returns.
@@ -75,12 +99,15 @@ class CompletionRouter:
 
     def deliver(self, batch: list) -> None:
         """Runs on_done for each finished call in a batch drained from self.sink."""
-        for call_id, kind, code, message, payload, inputs_released in batch:
+        for call_id, kind, code, message, payload, inputs_released, final in batch:
             if kind == _INPUTS_RELEASED:
                 if call_id in self._lent_inputs:
                     del self._lent_inputs[call_id]
                 else:
                     self._released_early.add(call_id)
+                continue
+            if not final:
+                self._deliver_part(self._pending[call_id], code, message, payload)
                 continue
             pending = self._pending.pop(call_id)
             if call_id in self._released_early:
@@ -92,6 +119,15 @@ class CompletionRouter:
                 pending.on_done(result, None)
             else:
                 pending.on_done(None, error_from_status(code, message, pending.model_name, pending.request_id))
+
+    @staticmethod
+    def _deliver_part(pending: _Pending, code: int, message: str, payload: Any) -> None:
+        if code == 0:
+            pending.on_part(InferResult(payload), None)
+            return
+        # A failed request on a stream: the response, when there is one, says which.
+        model_name, request_id = (payload.model_name, payload.id) if payload is not None else ("", "")
+        pending.on_part(None, error_from_status(code, message, model_name, request_id))
 
     def settle(self, wait_slice_ms: int = 100) -> None:
         """Waits until nothing is pending or lent: input arrays must outlive gRPC's use of them."""

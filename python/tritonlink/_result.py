@@ -37,6 +37,16 @@ class InferResult:
     def parameters(self) -> dict:
         return self._response.parameters
 
+    def is_final_response(self) -> bool:
+        """Whether no more responses follow for this request: always for a unary call; on a
+        stream, what the server's ``triton_final_response`` parameter says (decoupled models)."""
+        return self._response.is_final
+
+    def is_null_response(self) -> bool:
+        """Whether the response carries no outputs: the empty one that only says a decoupled
+        request is done (sent when the request asked for ``enable_empty_final_response``)."""
+        return self._response.output_count == 0
+
     def _missing(self, name: str) -> MissingOutputError:
         present = ", ".join(repr(n) for n in self.keys()) or "none"
         return MissingOutputError(f"the response has no output {name!r} (outputs: {present})")

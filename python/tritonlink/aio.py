@@ -10,14 +10,16 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from typing import Any, Iterable, Mapping, Optional, Union
+from typing import Any, AsyncIterator, Iterable, Mapping, Optional, Union
 
 from . import _control, _core, _lifecycle
 from ._arguments import check_max_in_flight, check_url, core_timeout, infer_arguments
 from ._channel_options import Pem, make_core_client
 from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
+from ._aio_stream import AsyncStream, infer_stream
 from ._result import InferResult
+from ._stream_requests import DEFAULT_MAX_BUFFERED, send_arguments
 from ._tensors import InferRequestedOutput, InputsArg
 from .errors import InFlightLimitError
 
@@ -154,6 +156,40 @@ class AsyncClient:
                                     client_timeout, headers, sequence_id, sequence_start, sequence_end, priority,
                                     timeout, compression_algorithm, call_headers=self._call_headers)
         return await self._await(arguments)
+
+    def stream(
+        self,
+        stream_timeout: Optional[float] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        max_buffered: int = DEFAULT_MAX_BUFFERED,
+    ) -> AsyncStream:
+        """As Client.stream: ``async with aclient.stream() as s``, ``await s.send(...)``,
+        ``async for result in s``. Must be called from the event loop the client is bound to."""
+        return AsyncStream(self._loop_driver(), core_timeout(stream_timeout), self._call_headers.for_call(headers),
+                           max_buffered)
+
+    def infer_stream(
+        self,
+        model_name: str,
+        inputs: InputsArg,
+        outputs: Optional[Iterable[InferRequestedOutput]] = None,
+        model_version: str = "",
+        request_id: str = "",
+        parameters: Optional[Mapping[str, Any]] = None,
+        client_timeout: Optional[float] = None,
+        headers: Optional[Mapping[str, str]] = None,
+        sequence_id: Union[int, str] = 0,
+        sequence_start: bool = False,
+        sequence_end: bool = False,
+        priority: int = 0,
+        timeout: Optional[int] = None,
+        enable_empty_final_response: bool = False,
+    ) -> AsyncIterator[InferResult]:
+        """As Client.infer_stream: ``async for result in aclient.infer_stream(...)``."""
+        arguments = send_arguments(model_name, inputs, outputs, model_version, request_id, parameters, sequence_id,
+                                   sequence_start, sequence_end, priority, timeout, True)
+        return infer_stream(lambda: self.stream(stream_timeout=client_timeout, headers=headers), arguments,
+                            enable_empty_final_response)
 
     async def _rpc(self, rpc: _control.Rpc, headers, client_timeout) -> Any:
         response = await self._await(None, rpc, core_timeout(client_timeout), self._call_headers.for_call(headers))

@@ -1,0 +1,31 @@
+#include "engine_call.h"
+
+namespace tritonlink {
+
+EngineCall::EngineCall(uint64_t id, std::shared_ptr<CompletionSink> sink, const CallOptions& options)
+    : id_(id), sink_(std::move(sink)) {
+  options.apply(*context_);
+  for (size_t i = 0; i < kEventCount; ++i) tags_[i] = Tag{this, static_cast<Event>(i)};
+}
+
+void EngineCall::cancel() {
+  std::lock_guard<std::mutex> lock(context_mu_);
+  if (context_) context_->TryCancel();
+}
+
+void EngineCall::release_context() {
+  std::unique_ptr<grpc::ClientContext> released;
+  std::lock_guard<std::mutex> lock(context_mu_);
+  released = std::move(context_);
+}
+
+bool end_lease(PayloadLease& lease, uint64_t id, const std::shared_ptr<CompletionSink>& sink) {
+  return lease.end([id, sink] {
+    Completion released;
+    released.id = id;
+    released.kind = Completion::Kind::kInputsReleased;
+    sink->push(std::move(released));
+  });
+}
+
+}  // namespace tritonlink

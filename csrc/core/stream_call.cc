@@ -1,0 +1,184 @@
+#include "stream_call.h"
+
+#include "byte_buffers.h"
+#include "unary_rpc.h"
+
+namespace tritonlink {
+
+StreamCall::StreamCall(uint64_t id, const CallOptions& options, std::shared_ptr<CompletionSink> sink,
+                       size_t max_buffered)
+    : EngineCall(id, std::move(sink), options), credits_(max_buffered) {}
+
+void StreamCall::start(grpc::GenericStub& stub, grpc::CompletionQueue* queue) {
+  std::lock_guard<std::mutex> lock(mu_);
+  stream_ = stub.PrepareCall(&context(), method_path("ModelStreamInfer"), queue);
+  ++operations_;
+  stream_->StartCall(tag(Event::kStarted));
+}
+
+void StreamCall::refuse(grpc::Status status) {
+  std::lock_guard<std::mutex> lock(mu_);
+  finishing_ = writes_closed_ = true;
+  status_ = std::move(status);
+  end_locked();
+}
+
+grpc::Status StreamCall::send(uint64_t send_id, const InferRequest& request, bool* lent) {
+  PendingWrite write;
+  write.send_id = send_id;
+  write.message = lend_request(request, write.lease);  // encoded before taking the lock
+  std::lock_guard<std::mutex> lock(mu_);
+  if (writes_closed_) {
+    return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                        finishing_ ? "the stream has ended" : "the stream is closed for sending");
+  }
+  *lent = write.lease.lent();
+  writes_.push_back(std::move(write));
+  write_next_locked();
+  return grpc::Status::OK;
+}
+
+void StreamCall::consumed(size_t count) {
+  std::lock_guard<std::mutex> lock(mu_);
+  credits_ += count;
+  read_next_locked();
+}
+
+void StreamCall::close_writes() {
+  std::lock_guard<std::mutex> lock(mu_);
+  writes_closed_ = true;
+  unlimited_reads_ = true;
+  write_next_locked();
+  read_next_locked();
+}
+
+void StreamCall::cancel() {
+  EngineCall::cancel();
+  // Reads end at once on a cancelled call; one must be pending to reach Finish.
+  std::lock_guard<std::mutex> lock(mu_);
+  writes_closed_ = true;
+  unlimited_reads_ = true;
+  read_next_locked();
+}
+
+void StreamCall::write_next_locked() {
+  if (!started_ || writing_ || finishing_) return;
+  if (!writes_.empty()) {
+    writing_ = true;
+    ++operations_;
+    stream_->Write(writes_.front().message, tag(Event::kWriteDone));
+  } else if (writes_closed_ && !writes_done_sent_) {
+    writes_done_sent_ = true;
+    ++operations_;
+    stream_->WritesDone(tag(Event::kWritesDone));
+  }
+}
+
+void StreamCall::read_next_locked() {
+  if (!started_ || reading_ || finishing_) return;
+  if (credits_ == 0 && !unlimited_reads_) return;
+  reading_ = true;
+  ++operations_;
+  stream_->Read(&read_buffer_, tag(Event::kReadDone));
+}
+
+void StreamCall::finish_locked() {
+  if (finishing_) return;
+  finishing_ = writes_closed_ = true;
+  ++operations_;
+  stream_->Finish(&status_, tag(Event::kFinished));
+}
+
+void StreamCall::release_write(PendingWrite& write) {
+  const bool lent = write.lease.lent();
+  write.message.Clear();
+  // A lent write's consumer waits for a notice: sent now if gRPC already let go, else later.
+  if (end_lease(write.lease, write.send_id, shared_sink()) && lent) {
+    Completion released;
+    released.id = write.send_id;
+    released.kind = Completion::Kind::kInputsReleased;
+    sink().push(std::move(released));
+  }
+}
+
+void StreamCall::deliver_response_locked() {
+  Completion event;
+  event.id = id();
+  event.kind = Completion::Kind::kStream;
+  event.final = false;
+  StreamResponse decoded;
+  event.status = decode_received_stream_response(read_buffer_, &decoded);
+  read_buffer_.Clear();
+  if (event.status.ok() && !decoded.error_message.empty()) {
+    event.status = grpc::Status(grpc::StatusCode::UNKNOWN, decoded.error_message);  // the protocol sends no code
+  } else if (event.status.ok() && !decoded.response) {
+    event.status = grpc::Status(grpc::StatusCode::INTERNAL,
+                                "a ModelStreamInferResponse with neither infer_response nor error_message");
+  }
+  event.response = std::move(decoded.response);
+  if (credits_ > 0) --credits_;
+  sink().push(std::move(event));
+}
+
+void StreamCall::end_locked() {
+  finished_ = true;
+  // What was never written goes back now; a write still with gRPC, when it reports.
+  const size_t in_flight = writing_ ? 1 : 0;
+  while (writes_.size() > in_flight) {
+    release_write(writes_.back());
+    writes_.pop_back();
+  }
+  Completion end;
+  end.id = id();
+  end.kind = Completion::Kind::kStream;
+  end.final = true;
+  end.status = status_;
+  sink().push(std::move(end));
+}
+
+bool StreamCall::on_event(Event event, bool ok) {
+  std::lock_guard<std::mutex> lock(mu_);
+  --operations_;
+  switch (event) {
+    case Event::kStarted:
+      if (!ok) {
+        finish_locked();  // the call never got going; Finish says why
+        break;
+      }
+      started_ = true;
+      write_next_locked();
+      read_next_locked();
+      break;
+    case Event::kWriteDone:
+      writing_ = false;
+      release_write(writes_.front());
+      writes_.pop_front();
+      if (!ok) {
+        // The stream is broken: take no more requests, and read on until Finish says why.
+        writes_closed_ = unlimited_reads_ = true;
+        read_next_locked();
+      }
+      write_next_locked();
+      break;
+    case Event::kReadDone:
+      reading_ = false;
+      if (ok) {
+        deliver_response_locked();
+        read_next_locked();
+      } else {
+        finish_locked();
+      }
+      break;
+    case Event::kWritesDone:
+      break;
+    case Event::kFinished:
+      end_locked();
+      break;
+  }
+  if (!finished_ || operations_ > 0) return false;
+  stream_.reset();
+  release_context();
+  return true;
+}
+
+}  // namespace tritonlink

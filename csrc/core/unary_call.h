@@ -1,0 +1,46 @@
+// A unary RPC on the engine: one request written and one response read in a single gRPC
+// batch, so its only event is kFinished. ModelInfer responses are decoded by the hand-written
+// codec, other RPCs' into protobuf messages; both off the GIL, on the completion-queue thread.
+#pragma once
+
+#include <string>
+
+#include <grpcpp/completion_queue.h>
+#include <grpcpp/generic/generic_stub.h>
+
+#include "engine_call.h"
+#include "infer_request.h"
+
+namespace tritonlink {
+
+class UnaryCall final : public EngineCall {
+ public:
+  // ModelInfer (kind kInfer) with `request`'s payloads lent to gRPC by this call.
+  UnaryCall(uint64_t id, const InferRequest& request, const CallOptions& options, std::shared_ptr<CompletionSink> sink);
+  // Another RPC of the service (kind kMessage), its request given as proto3 JSON.
+  UnaryCall(uint64_t id, const std::string& method, const std::string& request_json, const CallOptions& options,
+            std::shared_ptr<CompletionSink> sink);
+
+  // False when the request could not even be encoded: refuse() it with encode_status().
+  bool encoded() const { return status_.ok(); }
+  const grpc::Status& encode_status() const { return status_; }
+  void start(grpc::GenericStub& stub, grpc::CompletionQueue* queue);
+  // Delivers the final completion now, without starting: CANCELLED after shutdown, or why
+  // the request could not be encoded.
+  void refuse(grpc::Status status);
+
+  bool on_event(Event event, bool ok) override;
+
+ private:
+  void deliver();
+
+  const Completion::Kind kind_;
+  const std::string method_;  // the service's RPC name, e.g. "ModelInfer"
+  PayloadLease lease_;
+  grpc::ByteBuffer request_;
+  std::unique_ptr<grpc::GenericClientAsyncResponseReader> reader_;
+  grpc::ByteBuffer response_;
+  grpc::Status status_;
+};
+
+}  // namespace tritonlink

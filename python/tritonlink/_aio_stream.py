@@ -1,0 +1,135 @@
+"""asyncio streams: ``AsyncClient.stream()`` and ``AsyncClient.infer_stream()``.
+
+The asyncio twin of _stream.Stream: responses arrive through the event loop's reader of the
+client's completion sink; a task awaiting the next response is woken by a future.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any, AsyncIterator, Callable, Iterable, List, Mapping, Optional, Union
+
+from ._result import InferResult
+from ._stream_requests import ResponseBuffer, check_max_buffered, final_step, send_arguments
+from ._tensors import InferRequestedOutput, InputsArg
+from .errors import InferenceServerError
+
+
+class AsyncStream:
+    """A bidirectional stream on an asyncio client; see :class:`tritonlink.Stream`.
+
+    Made by :meth:`tritonlink.aio.AsyncClient.stream`: ``await stream.send(...)``, ``async for
+    result in stream``. Cancelling the task that awaits a response cancels the stream.
+    """
+
+    def __init__(self, driver: Any, stream_timeout: Optional[float], headers: Optional[list],
+                 max_buffered: int) -> None:
+        check_max_buffered(max_buffered)
+        self._loop = driver.loop
+        self._engine = driver.engine
+        self._ids = driver.ids
+        self._router = driver.router
+        self._id = next(driver.ids)
+        self._buffer = ResponseBuffer(self._engine, self._id)
+        self._waiters: List[asyncio.Future] = []
+        self._closing = False
+        self._router.start_stream(self._engine, self._id, self._on_response, self._on_end, stream_timeout, headers,
+                                  max_buffered)
+
+    async def send(
+        self,
+        model_name: str,
+        inputs: InputsArg,
+        outputs: Optional[Iterable[InferRequestedOutput]] = None,
+        model_version: str = "",
+        request_id: str = "",
+        parameters: Optional[Mapping[str, Any]] = None,
+        sequence_id: Union[int, str] = 0,
+        sequence_start: bool = False,
+        sequence_end: bool = False,
+        priority: int = 0,
+        timeout: Optional[int] = None,
+        enable_empty_final_response: bool = False,
+    ) -> None:
+        """As Stream.send: queues one request, without waiting for its responses."""
+        self._send(send_arguments(model_name, inputs, outputs, model_version, request_id, parameters, sequence_id,
+                                  sequence_start, sequence_end, priority, timeout, enable_empty_final_response))
+
+    def _send(self, arguments: tuple) -> None:
+        self._router.send(self._engine, self._id, next(self._ids), arguments)
+
+    # ---- receiving (the event loop's reader) ----
+
+    def _on_response(self, result: Optional[InferResult], error: Optional[InferenceServerError]) -> None:
+        self._buffer.put(result, error)
+        self._wake()
+
+    def _on_end(self, _: Any, error: Optional[InferenceServerError]) -> None:
+        self._buffer.end(error)
+        self._wake()
+
+    def _wake(self) -> None:
+        waiters, self._waiters = self._waiters, []
+        for waiter in waiters:
+            if not waiter.done():
+                waiter.set_result(None)
+
+    async def _wait(self, ready: Callable[[], bool]) -> None:
+        while not ready():
+            waiter = self._loop.create_future()
+            self._waiters.append(waiter)
+            await waiter
+
+    # ---- reading ----
+
+    def __aiter__(self) -> "AsyncStream":
+        return self
+
+    async def __anext__(self) -> InferResult:
+        try:
+            await self._wait(self._buffer.ready)
+        except asyncio.CancelledError:
+            self._engine.cancel(self._id)  # the reading task was cancelled: so is the stream
+            raise
+        try:
+            return self._buffer.take()
+        except StopIteration:
+            raise StopAsyncIteration from None
+
+    # ---- ending ----
+
+    @property
+    def ended(self) -> bool:
+        return self._buffer.ended
+
+    async def close(self, cancel_requests: bool = False) -> None:
+        """As Stream.close, awaiting the stream's end."""
+        if cancel_requests:
+            self._engine.cancel(self._id)
+        elif not self._closing:
+            self._engine.stream_close(self._id)
+        self._closing = True
+        await self._wait(lambda: self._buffer.ended)
+
+    async def __aenter__(self) -> "AsyncStream":
+        return self
+
+    async def __aexit__(self, exc_type: Any, *exc_info: Any) -> None:
+        await self.close(cancel_requests=exc_type is not None)
+
+    def __repr__(self) -> str:
+        state = "ended" if self._buffer.ended else "closing" if self._closing else "open"
+        return f"<tritonlink.aio.AsyncStream {state}>"
+
+
+async def infer_stream(open_stream: Callable[[], AsyncStream], arguments: tuple,
+                       include_empty_final: bool) -> AsyncIterator[InferResult]:
+    """As _stream.infer_stream, for asyncio."""
+    async with open_stream() as stream:
+        stream._send(arguments)
+        async for result in stream:
+            emit, last = final_step(result, include_empty_final)
+            if emit:
+                yield result
+            if last:
+                return

@@ -1,0 +1,166 @@
+"""Sync streams: ``Client.stream()`` and ``Client.infer_stream()``.
+
+A stream is one ModelStreamInfer call on the client's engine: requests go out in the order
+they are sent, from any thread; responses come back through the dispatcher thread, to the
+callback or into a bounded buffer that iterating reads.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Union
+
+from ._dispatcher import guarded
+from ._result import InferResult
+from ._stream_requests import ResponseBuffer, check_max_buffered, final_step, send_arguments
+from ._tensors import InferRequestedOutput, InputsArg
+from .errors import InferenceServerError
+
+StreamCallback = Callable[[Optional[InferResult], Optional[InferenceServerError]], None]
+
+
+class Stream:
+    """A bidirectional stream of inference requests and responses (ModelStreamInfer).
+
+    Made by :meth:`tritonlink.Client.stream`. ``send()`` from any thread; read responses by
+    iterating (``for result in stream``, ``stream.results(timeout=...)``) or through the
+    callback given to ``Client.stream``. A response that reports a failed request is raised
+    (or passed to the callback) as an :class:`InferenceServerError` naming its request id, and
+    the stream goes on. When the stream itself ends (the server, the network, its deadline,
+    or close with ``cancel_requests=True``) every reader gets its error.
+    """
+
+    def __init__(self, parts: Any, callback: Optional[StreamCallback], stream_timeout: Optional[float],
+                 headers: Optional[list], max_buffered: int) -> None:
+        if callback is not None and not callable(callback):
+            raise TypeError(f"callback must be callable or None, not {type(callback).__name__}")
+        check_max_buffered(max_buffered)
+        self._engine = parts.engine
+        self._ids = parts.ids
+        self._router = parts.dispatcher.router
+        self._dispatcher_thread = parts.dispatcher.thread
+        self._id = next(parts.ids)
+        self._callback = None if callback is None else guarded(callback, "stream")
+        self._buffer = ResponseBuffer(self._engine, self._id)
+        self._changed = threading.Condition()
+        self._closing = False
+        self._router.start_stream(self._engine, self._id, self._on_response, self._on_end, stream_timeout, headers,
+                                  max_buffered)
+
+    # ---- sending ----
+
+    def send(
+        self,
+        model_name: str,
+        inputs: InputsArg,
+        outputs: Optional[Iterable[InferRequestedOutput]] = None,
+        model_version: str = "",
+        request_id: str = "",
+        parameters: Optional[Mapping[str, Any]] = None,
+        sequence_id: Union[int, str] = 0,
+        sequence_start: bool = False,
+        sequence_end: bool = False,
+        priority: int = 0,
+        timeout: Optional[int] = None,
+        enable_empty_final_response: bool = False,
+    ) -> None:
+        """Queues one request on the stream; returns without waiting for its responses.
+
+        Arguments as for :meth:`tritonlink.Client.infer`. ``enable_empty_final_response`` asks
+        a decoupled model for an empty response that only carries the final flag, so that the
+        end of each request is seen (:meth:`InferResult.is_final_response`). Raises
+        InferenceServerError (FAILED_PRECONDITION) once the stream is closed or has ended.
+        """
+        self._send(send_arguments(model_name, inputs, outputs, model_version, request_id, parameters, sequence_id,
+                                  sequence_start, sequence_end, priority, timeout, enable_empty_final_response))
+
+    def _send(self, arguments: tuple) -> None:
+        self._router.send(self._engine, self._id, next(self._ids), arguments)
+
+    # ---- receiving (dispatcher thread) ----
+
+    def _on_response(self, result: Optional[InferResult], error: Optional[InferenceServerError]) -> None:
+        if self._callback is not None:
+            self._callback(result, error)
+            self._engine.stream_consumed(self._id, 1)
+            return
+        with self._changed:
+            self._buffer.put(result, error)
+            self._changed.notify_all()
+
+    def _on_end(self, _: Any, error: Optional[InferenceServerError]) -> None:
+        if self._callback is not None and error is not None and not self._closing:
+            self._callback(None, error)
+        with self._changed:
+            self._buffer.end(error)
+            self._changed.notify_all()
+
+    # ---- reading ----
+
+    def _take(self, timeout: Optional[float]) -> InferResult:
+        if self._callback is not None:
+            raise RuntimeError("this stream delivers its responses to its callback; it cannot be iterated")
+        with self._changed:
+            if not self._changed.wait_for(self._buffer.ready, timeout):
+                raise TimeoutError(f"no stream response within {timeout} s")
+            return self._buffer.take()
+
+    def __iter__(self) -> "Stream":
+        return self
+
+    def __next__(self) -> InferResult:
+        return self._take(None)
+
+    def results(self, timeout: Optional[float] = None) -> Iterator[InferResult]:
+        """Iterates the responses, waiting at most ``timeout`` seconds for each (TimeoutError)."""
+        while True:
+            try:
+                yield self._take(timeout)
+            except StopIteration:
+                return
+
+    # ---- ending ----
+
+    @property
+    def ended(self) -> bool:
+        """Whether the stream is over (no more responses will come)."""
+        return self._buffer.ended
+
+    def close(self, cancel_requests: bool = False) -> None:
+        """Ends the stream. ``cancel_requests=True`` cancels it at once (readers get a
+        CancelledError); ``False`` sends nothing more and waits until the server has sent the
+        final responses of what was sent (they go to the callback, or stay readable by
+        iterating; from here on reading no longer waits for room). Called from a callback, it
+        does not wait."""
+        if cancel_requests:
+            self._engine.cancel(self._id)
+        elif not self._closing:
+            self._engine.stream_close(self._id)
+        self._closing = True
+        if threading.current_thread() is not self._dispatcher_thread:
+            with self._changed:
+                self._changed.wait_for(lambda: self._buffer.ended)
+
+    def __enter__(self) -> "Stream":
+        return self
+
+    def __exit__(self, exc_type: Any, *exc_info: Any) -> None:
+        # Leaving on an exception (Ctrl-C included) cancels rather than waiting for the server.
+        self.close(cancel_requests=exc_type is not None)
+
+    def __repr__(self) -> str:
+        state = "ended" if self._buffer.ended else "closing" if self._closing else "open"
+        return f"<tritonlink.Stream {state}>"
+
+
+def infer_stream(open_stream: Callable[[], Stream], arguments: tuple, include_empty_final: bool) -> Iterator[InferResult]:
+    """Every response to one request (send_arguments' `arguments`) on a stream of its own,
+    ending after the final one. Leaving the loop early cancels the request."""
+    with open_stream() as stream:
+        stream._send(arguments)
+        for result in stream:
+            emit, last = final_step(result, include_empty_final)
+            if emit:
+                yield result
+            if last:
+                return

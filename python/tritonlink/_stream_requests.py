@@ -1,0 +1,96 @@
+"""What every stream shares, sync or asyncio: one request's arguments, checked for the wire,
+and the buffer of delivered responses whose reading returns room to the stream."""
+
+from __future__ import annotations
+
+import collections
+from typing import Any, Iterable, Mapping, Optional, Union
+
+from ._arguments import infer_arguments
+from ._tensors import InferRequestedOutput, InputsArg
+
+# Large enough that a fast consumer never waits on the network, small enough that a slow one
+# holds little memory: past it the stream stops reading and HTTP/2 flow control pushes back.
+DEFAULT_MAX_BUFFERED = 256
+
+_EMPTY_FINAL_RESPONSE = "triton_enable_empty_final_response"
+
+
+def check_max_buffered(value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+        raise ValueError(f"max_buffered must be a positive int, got {value!r}")
+    return value
+
+
+def send_arguments(
+    model_name: str,
+    inputs: InputsArg,
+    outputs: Optional[Iterable[InferRequestedOutput]],
+    model_version: str,
+    request_id: str,
+    parameters: Optional[Mapping[str, Any]],
+    sequence_id: Union[int, str],
+    sequence_start: bool,
+    sequence_end: bool,
+    priority: int,
+    timeout: Optional[int],
+    enable_empty_final_response: bool,
+) -> tuple:
+    """One stream request's arguments, in the order AsyncEngine.stream_send takes them."""
+    arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
+                                sequence_id=sequence_id, sequence_start=sequence_start, sequence_end=sequence_end,
+                                priority=priority, timeout=timeout)
+    if not isinstance(enable_empty_final_response, bool):
+        raise TypeError(f"enable_empty_final_response must be a bool, not {type(enable_empty_final_response).__name__}")
+    if not enable_empty_final_response:
+        return arguments[:6]
+    request_parameters = dict(arguments[5] or {})
+    request_parameters[_EMPTY_FINAL_RESPONSE] = True
+    return arguments[:5] + (request_parameters,)
+
+
+class ResponseBuffer:
+    """Delivered responses not yet read, and the stream's end once it comes. Reading one
+    gives the stream room for one more (AsyncEngine.stream_consumed)."""
+
+    __slots__ = ("_engine", "_stream_id", "_items", "ended", "_end_error")
+
+    def __init__(self, engine: Any, stream_id: int) -> None:
+        self._engine = engine
+        self._stream_id = stream_id
+        self._items: collections.deque = collections.deque()
+        self.ended = False
+        self._end_error: Optional[BaseException] = None
+
+    def put(self, result: Any, error: Optional[BaseException]) -> None:
+        self._items.append((result, error))
+
+    def end(self, error: Optional[BaseException]) -> None:
+        self.ended = True
+        self._end_error = error
+
+    def ready(self) -> bool:
+        """Whether take() would not wait: a response is buffered, or the stream has ended."""
+        return bool(self._items) or self.ended
+
+    def take(self) -> Any:
+        """The next response (raising its error), or StopIteration once the stream has ended and
+        everything before its end was read; an end with an error raises it, once."""
+        if self._items:
+            result, error = self._items.popleft()
+            self._engine.stream_consumed(self._stream_id, 1)
+            if error is not None:
+                raise error
+            return result
+        error, self._end_error = self._end_error, None
+        if error is not None:
+            raise error
+        raise StopIteration
+
+
+def final_step(result: Any, include_empty_final: bool) -> tuple:
+    """For one request's responses in turn: (whether to hand this one on, whether it is the
+    last). The empty response that only carries the final flag is handed on when asked for."""
+    if not result.is_final_response():
+        return True, False
+    return include_empty_final or not result.is_null_response(), True
