@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import re
-from typing import Any, Iterable, Mapping, Optional, Union
+from typing import Any, Callable, Iterable, Mapping, Optional, TypeVar, Union
 
 from ._request_options import request_parameters
 from ._tensors import InferRequestedOutput, InputsArg, core_inputs, core_outputs
@@ -83,7 +84,9 @@ def infer_arguments(
 ) -> tuple:
     """infer()'s arguments, validated, in the order the compiled core takes them.
 
-    `call_headers` is the client's CallHeaders (its default headers and auth plugin).
+    Its signature is the one definition of an infer call's options: every method that starts one
+    takes it through takes_infer_options. `call_headers` is the client's CallHeaders (its
+    default headers and auth plugin).
     """
     # Every call runs this: the common case (no options) takes the fewest Python steps.
     if type(model_name) is not str or type(model_version) is not str or type(request_id) is not str:
@@ -103,6 +106,47 @@ def infer_arguments(
         None if client_timeout is None else core_timeout(client_timeout),
         metadata or None,
     )
+
+
+INFER_OPTIONS_DOC = """
+``inputs`` is a list of :class:`InferInput` or a mapping ``{name: ndarray}`` (datatype and
+shape taken from each array). Input arrays are sent from their own memory when they are
+C-contiguous and little-endian. ``client_timeout`` is a deadline in seconds, enforced by
+this client; ``timeout`` is the server's own timeout for the request, in MICROSECONDS
+(Triton's ``timeout`` parameter). ``sequence_id`` (int or str; 0 or "" for none),
+``sequence_start`` and ``sequence_end`` address a sequence (stateful) model; ``priority``
+is the request's scheduling priority (0: the model's default). ``parameters`` are custom
+request parameters (str, int, bool or float); the protocol's own names are refused.
+``compression_algorithm`` ("gzip", "deflate" or None) compresses the request message.
+"""
+
+_INFER_OPTIONS = {
+    name: p for name, p in inspect.signature(infer_arguments).parameters.items() if p.kind is p.POSITIONAL_OR_KEYWORD
+}
+
+Method = TypeVar("Method", bound=Callable[..., Any])
+
+
+def takes_infer_options(method: Method) -> Method:
+    """Gives `method`, written ``(self, <its own leading arguments>, *args, **kwargs)`` and
+    passing ``*args, **kwargs`` on to infer_arguments, infer_arguments' signature and options
+    doc, so that inspect.signature, help() and editors see every option by name and default.
+
+    Its own leading arguments (async_infer's callback) come before the remaining options;
+    keyword-only arguments after ``*args`` (a stream's extra option) stay last. The wrapper adds
+    no call: the method runs as written.
+    """
+    own = inspect.signature(method)
+    taken = set(own.parameters)
+    parameters = []
+    for parameter in own.parameters.values():
+        if parameter.kind is parameter.VAR_POSITIONAL:
+            parameters.extend(option for name, option in _INFER_OPTIONS.items() if name not in taken)
+        elif parameter.kind is not parameter.VAR_KEYWORD:
+            parameters.append(_INFER_OPTIONS.get(parameter.name, parameter))
+    method.__signature__ = own.replace(parameters=parameters)
+    method.__doc__ = inspect.cleandoc(method.__doc__ or "") + "\n" + INFER_OPTIONS_DOC
+    return method
 
 
 def check_max_in_flight(value: Any, optional: bool = False) -> None:
