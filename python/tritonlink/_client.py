@@ -15,7 +15,6 @@ from ._completions import CompletionRouter
 from ._control_methods import ControlMethods
 from ._dispatcher import Dispatcher, guarded
 from ._result import InferResult
-from ._tensors import InputsArg
 from .errors import InferenceServerError, InFlightLimitError
 
 _WAIT_SLICE_MS = 100  # infer_many waits in slices so that Ctrl-C is seen
@@ -111,10 +110,11 @@ class Client(ControlMethods):
 
     # ---- inference ----
 
-    @takes_infer_options
-    def infer(self, *args: Any, **kwargs: Any) -> InferResult:
+    @takes_infer_options()
+    def infer(self, arguments: tuple) -> InferResult:
         """Runs one inference and returns its result."""
-        return InferResult(self._client().infer(*infer_arguments(*args, **kwargs, call_headers=self._call_headers)))
+        # _client() is called only to raise when closed: this saves a call on the hot path.
+        return InferResult((self._core or self._client()).infer(*arguments))
 
     def _start(self, arguments: tuple, on_done: Callable, router: Optional[CompletionRouter] = None) -> InferHandle:
         parts = self._async_parts()
@@ -138,14 +138,9 @@ class Client(ControlMethods):
             raise
         return InferHandle(parts.engine, call_id)
 
-    @takes_infer_options
+    @takes_infer_options("callback")
     def async_infer(
-        self,
-        model_name: str,
-        inputs: InputsArg,
-        callback: Callable[[Optional[InferResult], Optional[InferenceServerError]], None],
-        *args: Any,
-        **kwargs: Any,
+        self, arguments: tuple, callback: Callable[[Optional[InferResult], Optional[InferenceServerError]], None]
     ) -> InferHandle:
         """Starts an inference; ``callback(result, error)`` runs once on the dispatcher thread.
 
@@ -154,16 +149,14 @@ class Client(ControlMethods):
         """
         if not callable(callback):
             raise TypeError(f"callback must be callable, not {type(callback).__name__}")
-        arguments = infer_arguments(model_name, inputs, *args, **kwargs, call_headers=self._call_headers)
-        return self._start(arguments, guarded(callback, model_name))
+        return self._start(arguments, guarded(callback, arguments[0]))
 
-    @takes_infer_options
-    def submit(self, *args: Any, **kwargs: Any) -> Future[InferResult]:
+    @takes_infer_options()
+    def submit(self, arguments: tuple) -> Future[InferResult]:
         """Starts an inference and returns a concurrent.futures.Future of its InferResult.
 
         Cancelling the future cancels the call.
         """
-        arguments = infer_arguments(*args, **kwargs, call_headers=self._call_headers)
         future: Future = Future()
 
         def on_done(result, error):

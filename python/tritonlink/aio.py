@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from typing import Any, Mapping, Optional
+from typing import Any, Awaitable, Mapping, Optional
 
 from . import _control, _core, _lifecycle
-from ._arguments import check_max_in_flight, check_url, core_timeout, infer_arguments, takes_infer_options
+from ._arguments import check_max_in_flight, check_url, core_timeout, takes_infer_options
 from ._channel_options import Pem, make_core_client
 from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
@@ -132,10 +132,10 @@ class AsyncClient(ControlMethods):
             if slots is not None:
                 slots.release()
 
-    @takes_infer_options
-    async def infer(self, *args: Any, **kwargs: Any) -> InferResult:
-        """As Client.infer; cancelling the awaiting task cancels the call."""
-        return await self._await(infer_arguments(*args, **kwargs, call_headers=self._call_headers))
+    @takes_infer_options()
+    def infer(self, arguments: tuple) -> Awaitable[InferResult]:
+        """As Client.infer, awaitable; cancelling the awaiting task cancels the call."""
+        return self._await(arguments)
 
     # ---- control plane: the calls are ControlMethods'; each returns this coroutine ----
 
