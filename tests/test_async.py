@@ -186,8 +186,8 @@ def test_router_lets_go_of_inputs_whichever_comes_first_release_or_completion(re
     router = CompletionRouter()
     results = []
     router.expect(7, lambda result, error: results.append(result), inputs=[np.ones(4)])
-    completion = (7, int(CompletionKind.MESSAGE), 0, "", {"ok": True}, False)  # gRPC still holds the inputs
-    released = (7, int(CompletionKind.INPUTS_RELEASED), 0, "", None, True)
+    completion = (7, int(CompletionKind.MESSAGE), 0, "", {"ok": True}, False, True)  # gRPC still holds the inputs
+    released = (7, int(CompletionKind.INPUTS_RELEASED), 0, "", None, True, True)
     router.deliver([released, completion] if release_first else [completion, released])
     assert results == [{"ok": True}]
     assert not router.busy

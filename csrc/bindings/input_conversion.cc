@@ -6,6 +6,7 @@
 #include <pybind11/numpy.h>
 #include <pybind11/stl.h>
 
+#include "datatype_conversion.h"
 #include "request_conversion.h"
 
 namespace py = pybind11;
@@ -13,47 +14,30 @@ namespace py = pybind11;
 namespace tritonlink::bindings {
 namespace {
 
-static_assert(PY_LITTLE_ENDIAN, "the fast path sends native arrays as they are: the wire is little-endian");
-
-// tritonlink._datatypes.TRITON_FOR_NUMPY, {(kind, itemsize): name}, read once so that the
-// mapping is written in one place.
-struct FixedDatatype {
-  char kind;
-  py::ssize_t itemsize;
-  std::string name;
-};
-
-const std::vector<FixedDatatype>& fixed_datatypes() {
-  static const auto* table = [] {
-    auto* out = new std::vector<FixedDatatype>;  // leaked on purpose: no destructor at exit
-    const py::dict by_kind = py::module_::import("tritonlink._datatypes").attr("TRITON_FOR_NUMPY");
-    for (const auto& [key, name] : by_kind) {
-      const auto kind_size = key.cast<std::pair<std::string, py::ssize_t>>();
-      out->push_back({kind_size.first.at(0), kind_size.second, name.cast<std::string>()});
-    }
-    return out;
-  }();
-  return *table;
+std::string type_name(const py::handle& object) {
+  return py::type::handle_of(object).attr("__name__").cast<std::string>();
 }
 
-// The datatype of an array the wire can take as it is, or null.
-const std::string* sendable_datatype(const py::array& array) {
-  if (!(array.flags() & py::array::c_style)) return nullptr;
-  const py::dtype dtype = array.dtype();
-  // numpy numbers types registered by other packages (ml_dtypes' bfloat16...) from 256 up:
-  // only numpy's own types are matched by kind and size.
-  constexpr int kFirstUserDefinedType = 256;
-  if (dtype.num() >= kFirstUserDefinedType || dtype.byteorder() == '>') return nullptr;
-  const char kind = dtype.kind();
-  const py::ssize_t itemsize = dtype.itemsize();
-  for (const FixedDatatype& fixed : fixed_datatypes()) {
-    if (fixed.kind == kind && fixed.itemsize == itemsize) return &fixed.name;
+// The name of a dict entry, checked as InferInput checks its own.
+std::string input_name(const py::handle& name) {
+  if (!PyUnicode_Check(name.ptr())) {
+    throw py::type_error("input name must be str, not " + type_name(name));
   }
-  return nullptr;  // BYTES, BF16, or no datatype at all: the Python layer decides
+  if (PyUnicode_GET_LENGTH(name.ptr()) == 0) throw py::value_error("input name must not be empty");
+  return name.cast<std::string>();
 }
 
-bool is_input_name(const py::handle& name) {
-  return PyUnicode_Check(name.ptr()) && PyUnicode_GET_LENGTH(name.ptr()) > 0;
+// An input shaped as `array` whose bytes are `payload`'s (the array itself, or its wire form).
+InputTensor tensor_over(std::string name, const Datatype& datatype, const py::array& array, const py::array& payload,
+                        py::list& lent) {
+  InputTensor input;
+  input.name = std::move(name);
+  input.datatype = std::string(datatype.name);
+  input.shape.assign(array.shape(), array.shape() + array.ndim());
+  input.data = static_cast<const char*>(payload.data());
+  input.size = static_cast<size_t>(payload.nbytes());
+  lent.append(payload);
+  return input;
 }
 
 InputTensor input_from_tuple(const py::handle& item, py::list& lent) {
@@ -75,22 +59,21 @@ InputTensor input_from_tuple(const py::handle& item, py::list& lent) {
   return input;
 }
 
-InputTensor input_from_dict_entry(const py::handle& name, const py::handle& value, py::list& lent) {
-  if (is_input_name(name) && py::isinstance<py::array>(value)) {
-    const auto array = py::reinterpret_borrow<py::array>(value);
-    if (const std::string* datatype = sendable_datatype(array)) {
-      InputTensor input;
-      input.name = name.cast<std::string>();
-      input.datatype = *datatype;
-      input.shape.assign(array.shape(), array.shape() + array.ndim());
-      input.data = static_cast<const char*>(array.data());
-      input.size = static_cast<size_t>(array.nbytes());
-      lent.append(value);
-      return input;
-    }
+InputTensor input_from_dict_entry(const py::handle& key, const py::handle& value, py::list& lent) {
+  std::string name = input_name(key);
+  if (!py::isinstance<py::array>(value)) {
+    throw py::type_error("input '" + name + "' needs a numpy.ndarray, not " + type_name(value));
   }
-  static const auto* prepare = new py::object(py::module_::import("tritonlink._tensors").attr("core_input_from_array"));
-  return input_from_tuple((*prepare)(name, value), lent);
+  const auto array = py::reinterpret_borrow<py::array>(value);
+  if (const Datatype* datatype = sendable_datatype(array)) return tensor_over(std::move(name), *datatype, array, array, lent);
+  const Datatype* datatype = nullptr;
+  try {
+    datatype = &datatype_of(array.dtype());
+  } catch (const py::type_error& error) {
+    throw py::type_error("input '" + name + "': " + error.what());
+  }
+  const py::array payload = wire_payload(name, *datatype, array);
+  return tensor_over(std::move(name), *datatype, array, payload, lent);
 }
 
 }  // namespace

@@ -15,9 +15,9 @@ namespace tritonlink::bindings {
 // C-contiguous and little-endian. Every Python object whose memory the returned tensors point
 // into is appended to `lent`: keep `lent` referenced while the request is in use.
 //
-// A dict entry that is a C-contiguous little-endian array of a fixed-size datatype is read
-// here; any other entry goes through tritonlink._tensors.core_input_from_array (which checks,
-// converts or serializes it, or raises the error naming what is wrong).
+// Every dict entry is checked here: a C-contiguous little-endian array of a fixed-size datatype
+// is sent from its own memory; another array is converted (one copy) or, for BYTES, serialized;
+// anything else raises the TypeError/ValueError naming the input.
 std::vector<InputTensor> inputs_from_python(const pybind11::handle& inputs, pybind11::list& lent);
 
 }  // namespace tritonlink::bindings

@@ -10,6 +10,7 @@ void register_async(py::module_& m);
 void register_bytes(py::module_& m);
 void register_client(py::module_& m);
 void register_codec(py::module_& m);
+void register_datatypes(py::module_& m);
 void register_response(py::module_& m);
 void register_server(py::module_& m);
 }  // namespace tritonlink::bindings
@@ -23,6 +24,7 @@ PYBIND11_MODULE(_core, m) {
   register_async(m);
   register_codec(m);
   register_bytes(m);
+  register_datatypes(m);
   register_server(m);
   m.def(
       "keep_forever", [](py::object object) { object.inc_ref(); }, py::arg("object"),

@@ -4,6 +4,7 @@
 #include <pybind11/stl.h>
 
 #include "bytes_conversion.h"
+#include "datatype_conversion.h"
 #include "receive_blocks.h"
 #include "shapes.h"
 
@@ -57,30 +58,16 @@ py::array output_bytes(const PyInferResponse& self, py::ssize_t index) {
   return bytes_output_array(out.name, std::string_view(out.data, out.size), out.shape);
 }
 
-// tritonlink._datatypes.NUMPY_FOR_TRITON ({name: dtype}), read once.
-const std::vector<std::pair<std::string, py::dtype>>& fixed_dtypes() {
-  static const auto* table = [] {
-    auto* out = new std::vector<std::pair<std::string, py::dtype>>;  // leaked on purpose
-    const py::dict by_name = py::module_::import("tritonlink._datatypes").attr("NUMPY_FOR_TRITON");
-    for (const auto& [name, dtype] : by_name) out->emplace_back(name.cast<std::string>(), dtype.cast<py::dtype>());
-    return out;
-  }();
-  return *table;
-}
-
 // The output called `name` as InferResult.as_numpy returns it, or None when there is none.
 py::object as_numpy(const py::object& self, const std::string& name) {
   const InferResponse& response = *self.cast<const PyInferResponse&>().response;
   const py::ssize_t index = response.find_output(name);
   if (index < 0) return py::none();
   const std::string& datatype = output_at(response, index).datatype;
-  for (const auto& [fixed, dtype] : fixed_dtypes()) {
-    if (fixed == datatype) return output_view(self, index, dtype);
-  }
-  if (datatype == "BYTES") return output_bytes(self.cast<const PyInferResponse&>(), index);
-  // BF16 (ml_dtypes, imported on first use) or an unknown name, which raises naming the output.
-  static const auto* numpy_dtype = new py::object(py::module_::import("tritonlink._datatypes").attr("numpy_dtype"));
-  return output_view(self, index, (*numpy_dtype)(datatype, "output '" + name + "'").cast<py::dtype>());
+  const Datatype* known = find_datatype(datatype);
+  if (known != nullptr && known->element_size == 0) return output_bytes(self.cast<const PyInferResponse&>(), index);
+  // numpy_dtype raises naming the output for an unknown name, or for BF16 without ml_dtypes.
+  return output_view(self, index, numpy_dtype(datatype, "output '" + name + "'"));
 }
 
 py::dict output_description(const OutputTensor& out) {

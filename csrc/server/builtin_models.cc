@@ -1,5 +1,6 @@
 #include "builtin_models.h"
 
+#include <cctype>
 #include <cmath>
 #include <cstring>
 #include <utility>
@@ -8,6 +9,7 @@
 #include <google/protobuf/util/json_util.h>
 
 #include "bytes_tensor.h"
+#include "datatypes.h"
 #include "request_options.h"
 #include "tensors.h"
 
@@ -37,12 +39,12 @@ class IdentityModel : public Model {
   bool checked_;
 };
 
-// Every Triton datatype, with the lowercase suffix of its identity model.
-constexpr std::pair<const char*, const char*> kIdentityDatatypes[] = {
-    {"bool", "BOOL"},   {"uint8", "UINT8"}, {"uint16", "UINT16"}, {"uint32", "UINT32"}, {"uint64", "UINT64"},
-    {"int8", "INT8"},   {"int16", "INT16"}, {"int32", "INT32"},   {"int64", "INT64"},   {"fp16", "FP16"},
-    {"fp32", "FP32"},   {"fp64", "FP64"},   {"bf16", "BF16"},     {"bytes", "BYTES"},
-};
+// identity_fp32 for FP32, and so on for every Triton datatype.
+std::string identity_suffix(std::string_view datatype) {
+  std::string suffix(datatype);
+  for (char& c : suffix) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return suffix;
+}
 
 // OUTPUT0 = INPUT0 + INPUT1 and OUTPUT1 = INPUT0 - INPUT1, FP32 [16].
 class AddSubModel : public Model {
@@ -178,7 +180,9 @@ class EchoParametersModel : public Model {
 std::vector<std::unique_ptr<Model>> make_builtin_models(DelayScheduler& scheduler) {
   std::vector<std::unique_ptr<Model>> models;
   models.push_back(std::make_unique<IdentityModel>());
-  for (const auto& [suffix, datatype] : kIdentityDatatypes) models.push_back(std::make_unique<IdentityModel>(suffix, datatype));
+  for (const Datatype& datatype : kDatatypes) {
+    models.push_back(std::make_unique<IdentityModel>(identity_suffix(datatype.name), std::string(datatype.name)));
+  }
   models.push_back(std::make_unique<AddSubModel>());
   models.push_back(std::make_unique<EchoParametersModel>());
   models.push_back(std::make_unique<SleepModel>(scheduler));

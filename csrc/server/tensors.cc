@@ -1,21 +1,13 @@
 #include "tensors.h"
 
-#include <unordered_map>
 #include <unordered_set>
 
 #include "bytes_tensor.h"
 #include "classification.h"
+#include "datatypes.h"
 
 namespace tritonlink::server {
 namespace {
-
-const std::unordered_map<std::string, size_t>& element_sizes() {
-  static const std::unordered_map<std::string, size_t> sizes = {
-      {"BOOL", 1}, {"UINT8", 1}, {"UINT16", 2}, {"UINT32", 4}, {"UINT64", 8}, {"INT8", 1},  {"INT16", 2},
-      {"INT32", 4}, {"INT64", 8}, {"FP16", 2},   {"FP32", 4},   {"FP64", 8},   {"BF16", 2}, {"BYTES", 0},
-  };
-  return sizes;
-}
 
 grpc::Status invalid(const std::string& message) { return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, message); }
 
@@ -36,7 +28,8 @@ grpc::Status check_bytes_payload(const inference::ModelInferRequest::InferInputT
 }
 
 // Checks a tensor's payload against its datatype and shape.
-grpc::Status check_payload(const inference::ModelInferRequest::InferInputTensor& tensor, const std::string& payload) {
+grpc::Status check_payload(const inference::ModelInferRequest::InferInputTensor& tensor, const Datatype& datatype,
+                           const std::string& payload) {
   uint64_t elements = 1;
   for (int64_t dim : tensor.shape()) {
     if (dim < 0) return invalid("input '" + tensor.name() + "' has a negative dimension");
@@ -44,7 +37,7 @@ grpc::Status check_payload(const inference::ModelInferRequest::InferInputTensor&
       return invalid("input '" + tensor.name() + "' has a shape too large to hold");
     }
   }
-  const size_t width = element_size(tensor.datatype());
+  const size_t width = datatype.element_size;
   if (width == 0) return check_bytes_payload(tensor, payload, elements);
   uint64_t bytes = 0;
   if (__builtin_mul_overflow(elements, width, &bytes) || bytes != payload.size()) {
@@ -84,13 +77,6 @@ grpc::Status classify_requested_outputs(const inference::ModelInferRequest& requ
 
 }  // namespace
 
-size_t element_size(const std::string& datatype) {
-  const auto it = element_sizes().find(datatype);
-  return it == element_sizes().end() ? 0 : it->second;
-}
-
-bool is_known_datatype(const std::string& datatype) { return element_sizes().count(datatype) != 0; }
-
 grpc::Status collect_inputs(inference::ModelInferRequest& request, std::vector<RequestInput>* inputs) {
   if (request.raw_input_contents_size() != request.inputs_size()) {
     return invalid("expected one raw_input_contents entry per input, got " +
@@ -100,11 +86,12 @@ grpc::Status collect_inputs(inference::ModelInferRequest& request, std::vector<R
   inputs->clear();
   for (int i = 0; i < request.inputs_size(); ++i) {
     const auto& tensor = request.inputs(i);
-    if (!is_known_datatype(tensor.datatype())) {
+    const Datatype* datatype = find_datatype(tensor.datatype());
+    if (datatype == nullptr) {
       return invalid("input '" + tensor.name() + "' has unknown datatype '" + tensor.datatype() + "'");
     }
     std::string* raw = request.mutable_raw_input_contents(i);
-    if (auto status = check_payload(tensor, *raw); !status.ok()) return status;
+    if (auto status = check_payload(tensor, *datatype, *raw); !status.ok()) return status;
     inputs->push_back({&tensor, raw});
   }
   return grpc::Status::OK;

@@ -12,10 +12,6 @@
 
 namespace tritonlink::server {
 
-// Byte size of one element of a fixed-size Triton datatype; 0 for BYTES or an unknown name.
-size_t element_size(const std::string& datatype);
-bool is_known_datatype(const std::string& datatype);
-
 // One input of a request, with its raw payload.
 struct RequestInput {
   const inference::ModelInferRequest::InferInputTensor* tensor = nullptr;

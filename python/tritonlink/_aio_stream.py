@@ -7,15 +7,14 @@ client's completion sink; a task awaiting the next response is woken by a future
 from __future__ import annotations
 
 import asyncio
-from typing import Any, AsyncIterator, Callable, Iterable, List, Mapping, Optional, Union
+from typing import Any, AsyncIterator, Awaitable, Callable, List, Optional
 
 from ._result import InferResult
-from ._stream_requests import ResponseBuffer, check_max_buffered, final_step, send_arguments
-from ._tensors import InferRequestedOutput, InputsArg
+from ._stream_requests import ResponseBuffer, StreamSends, check_max_buffered, final_step
 from .errors import InferenceServerError
 
 
-class AsyncStream:
+class AsyncStream(StreamSends):
     """A bidirectional stream on an asyncio client; see :class:`tritonlink.Stream`.
 
     Made by :meth:`tritonlink.aio.AsyncClient.stream`: ``await stream.send(...)``, ``async for
@@ -36,27 +35,11 @@ class AsyncStream:
         self._router.start_stream(self._engine, self._id, self._on_response, self._on_end, stream_timeout, headers,
                                   max_buffered)
 
-    async def send(
-        self,
-        model_name: str,
-        inputs: InputsArg,
-        outputs: Optional[Iterable[InferRequestedOutput]] = None,
-        model_version: str = "",
-        request_id: str = "",
-        parameters: Optional[Mapping[str, Any]] = None,
-        sequence_id: Union[int, str] = 0,
-        sequence_start: bool = False,
-        sequence_end: bool = False,
-        priority: int = 0,
-        timeout: Optional[int] = None,
-        enable_empty_final_response: bool = False,
-    ) -> None:
-        """As Stream.send: queues one request, without waiting for its responses."""
-        self._send(send_arguments(model_name, inputs, outputs, model_version, request_id, parameters, sequence_id,
-                                  sequence_start, sequence_end, priority, timeout, enable_empty_final_response))
-
-    def _send(self, arguments: tuple) -> None:
+    def _send(self, arguments: tuple) -> Awaitable[None]:
         self._router.send(self._engine, self._id, next(self._ids), arguments)
+        sent = self._loop.create_future()  # sending never waits; awaiting it keeps the API symmetric
+        sent.set_result(None)
+        return sent
 
     # ---- receiving (the event loop's reader) ----
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import inspect
 import re
-from typing import Any, Iterable, Mapping, Optional, Union
+from typing import Any, Callable, Iterable, Mapping, Optional, Union
 
 from ._request_options import request_parameters
 from ._tensors import InferRequestedOutput, InputsArg, core_inputs, core_outputs
@@ -83,7 +84,9 @@ def infer_arguments(
 ) -> tuple:
     """infer()'s arguments, validated, in the order the compiled core takes them.
 
-    `call_headers` is the client's CallHeaders (its default headers and auth plugin).
+    Its signature is the one definition of an infer call's options: every method that starts one
+    is made from it by takes_infer_options. `call_headers` is the client's CallHeaders (its
+    default headers and auth plugin).
     """
     # Every call runs this: the common case (no options) takes the fewest Python steps.
     if type(model_name) is not str or type(model_version) is not str or type(request_id) is not str:
@@ -103,6 +106,58 @@ def infer_arguments(
         None if client_timeout is None else core_timeout(client_timeout),
         metadata or None,
     )
+
+
+INFER_OPTIONS_DOC = """
+``inputs`` is a list of :class:`InferInput` or a mapping ``{name: ndarray}`` (datatype and
+shape taken from each array). Input arrays are sent from their own memory when they are
+C-contiguous and little-endian. ``client_timeout`` is a deadline in seconds, enforced by
+this client; ``timeout`` is the server's own timeout for the request, in MICROSECONDS
+(Triton's ``timeout`` parameter). ``sequence_id`` (int or str; 0 or "" for none),
+``sequence_start`` and ``sequence_end`` address a sequence (stateful) model; ``priority``
+is the request's scheduling priority (0: the model's default). ``parameters`` are custom
+request parameters (str, int, bool or float); the protocol's own names are refused.
+``compression_algorithm`` ("gzip", "deflate" or None) compresses the request message.
+"""
+
+_INFER_OPTIONS = {
+    name: p for name, p in inspect.signature(infer_arguments).parameters.items() if p.kind is p.POSITIONAL_OR_KEYWORD
+}
+
+def takes_infer_options(*leading: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Makes an infer method from `wait(self, arguments, *leading, *, extra...)`, which says how
+    a call waits once infer_arguments has validated its options.
+
+    The method takes infer_arguments' options by their names, defaults and annotations (so
+    inspect.signature, help() and editors that read signatures show them), with `wait`'s
+    `leading` arguments after ``inputs`` (async_infer's callback) and its keyword-only ones last
+    (a stream's extra option). It is compiled from that signature, as dataclasses compiles
+    __init__, because a ``*args, **kwargs`` forwarder costs the 64 B sync infer about 0.17 us.
+    """
+
+    def decorate(wait: Callable[..., Any]) -> Callable[..., Any]:
+        own = inspect.signature(wait).parameters
+        options = list(_INFER_OPTIONS.values())
+        positional = options[:2] + [own[name].replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in leading]
+        positional += options[2:]
+        keyword_only = [p for p in own.values() if p.kind is p.KEYWORD_ONLY]
+        declared = ", ".join(["self", *(p.name for p in positional), *(["*"] if keyword_only else []),
+                              *(p.name for p in keyword_only)])
+        passed = ", ".join(["self", f"infer_arguments({', '.join(_INFER_OPTIONS)}, call_headers=self._call_headers)",
+                            *leading, *(f"{p.name}={p.name}" for p in keyword_only)])
+        namespace = {"wait": wait, "infer_arguments": infer_arguments}
+        exec(f"def {wait.__name__}({declared}):\n    return wait({passed})\n", namespace)
+        method = namespace[wait.__name__]
+        method.__defaults__ = tuple(p.default for p in positional if p.default is not p.empty)
+        method.__kwdefaults__ = {p.name: p.default for p in keyword_only if p.default is not p.empty} or None
+        method.__annotations__ = {p.name: p.annotation for p in positional + keyword_only if p.annotation is not p.empty}
+        if "return" in wait.__annotations__:
+            method.__annotations__["return"] = wait.__annotations__["return"]
+        method.__qualname__, method.__module__ = wait.__qualname__, wait.__module__
+        method.__doc__ = inspect.cleandoc(wait.__doc__ or "") + "\n" + INFER_OPTIONS_DOC
+        return method
+
+    return decorate
 
 
 def check_max_in_flight(value: Any, optional: bool = False) -> None:

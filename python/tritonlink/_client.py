@@ -5,18 +5,18 @@ from __future__ import annotations
 import itertools
 import threading
 from concurrent.futures import Future
-from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, Union
+from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional
 
 from . import _control, _core, _lifecycle
-from ._arguments import check_max_in_flight, check_url, core_timeout, infer_arguments
+from ._arguments import check_max_in_flight, check_url, core_timeout, infer_arguments, takes_infer_options
 from ._channel_options import Pem, make_core_client
 from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
+from ._control_methods import ControlMethods
 from ._dispatcher import Dispatcher, guarded
 from ._result import InferResult
 from ._stream import Stream, StreamCallback, infer_stream
-from ._stream_requests import DEFAULT_MAX_BUFFERED, send_arguments
-from ._tensors import InferRequestedOutput, InputsArg
+from ._stream_requests import DEFAULT_MAX_BUFFERED, with_empty_final_response
 from .errors import InferenceServerError, InFlightLimitError
 
 _WAIT_SLICE_MS = 100  # infer_many waits in slices so that Ctrl-C is seen
@@ -45,7 +45,7 @@ class _AsyncParts:
         self.dispatcher = Dispatcher("tritonlink-dispatcher")
 
 
-class Client:
+class Client(ControlMethods):
     """A client of one Triton Inference Server over gRPC.
 
     ``url`` is ``host:port`` (or any gRPC target such as ``dns:///name:port``). Every call
@@ -112,39 +112,11 @@ class Client:
 
     # ---- inference ----
 
-    def infer(
-        self,
-        model_name: str,
-        inputs: InputsArg,
-        outputs: Optional[Iterable[InferRequestedOutput]] = None,
-        model_version: str = "",
-        request_id: str = "",
-        parameters: Optional[Mapping[str, Any]] = None,
-        client_timeout: Optional[float] = None,
-        headers: Optional[Mapping[str, str]] = None,
-        sequence_id: Union[int, str] = 0,
-        sequence_start: bool = False,
-        sequence_end: bool = False,
-        priority: int = 0,
-        timeout: Optional[int] = None,
-        compression_algorithm: Optional[str] = None,
-    ) -> InferResult:
-        """Runs one inference and returns its result.
-
-        ``inputs`` is a list of :class:`InferInput` or a mapping ``{name: ndarray}`` (datatype and
-        shape taken from each array). Input arrays are sent from their own memory when they are
-        C-contiguous and little-endian. ``client_timeout`` is a deadline in seconds, enforced by
-        this client; ``timeout`` is the server's own timeout for the request, in MICROSECONDS
-        (Triton's ``timeout`` parameter). ``sequence_id`` (int or str; 0 or "" for none),
-        ``sequence_start`` and ``sequence_end`` address a sequence (stateful) model; ``priority``
-        is the request's scheduling priority (0: the model's default). ``parameters`` are custom
-        request parameters (str, int, bool or float); the protocol's own names are refused.
-        ``compression_algorithm`` ("gzip", "deflate" or None) compresses the request message.
-        """
-        arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
-                                    client_timeout, headers, sequence_id, sequence_start, sequence_end, priority,
-                                    timeout, compression_algorithm, call_headers=self._call_headers)
-        return InferResult(self._client().infer(*arguments))
+    @takes_infer_options()
+    def infer(self, arguments: tuple) -> InferResult:
+        """Runs one inference and returns its result."""
+        # _client() is called only to raise when closed: this saves a call on the hot path.
+        return InferResult((self._core or self._client()).infer(*arguments))
 
     def _start(self, arguments: tuple, on_done: Callable, router: Optional[CompletionRouter] = None) -> InferHandle:
         parts = self._async_parts()
@@ -168,23 +140,9 @@ class Client:
             raise
         return InferHandle(parts.engine, call_id)
 
+    @takes_infer_options("callback")
     def async_infer(
-        self,
-        model_name: str,
-        inputs: InputsArg,
-        callback: Callable[[Optional[InferResult], Optional[InferenceServerError]], None],
-        outputs: Optional[Iterable[InferRequestedOutput]] = None,
-        model_version: str = "",
-        request_id: str = "",
-        parameters: Optional[Mapping[str, Any]] = None,
-        client_timeout: Optional[float] = None,
-        headers: Optional[Mapping[str, str]] = None,
-        sequence_id: Union[int, str] = 0,
-        sequence_start: bool = False,
-        sequence_end: bool = False,
-        priority: int = 0,
-        timeout: Optional[int] = None,
-        compression_algorithm: Optional[str] = None,
+        self, arguments: tuple, callback: Callable[[Optional[InferResult], Optional[InferenceServerError]], None]
     ) -> InferHandle:
         """Starts an inference; ``callback(result, error)`` runs once on the dispatcher thread.
 
@@ -193,35 +151,14 @@ class Client:
         """
         if not callable(callback):
             raise TypeError(f"callback must be callable, not {type(callback).__name__}")
-        arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
-                                    client_timeout, headers, sequence_id, sequence_start, sequence_end, priority,
-                                    timeout, compression_algorithm, call_headers=self._call_headers)
-        return self._start(arguments, guarded(callback, model_name))
+        return self._start(arguments, guarded(callback, arguments[0]))
 
-    def submit(
-        self,
-        model_name: str,
-        inputs: InputsArg,
-        outputs: Optional[Iterable[InferRequestedOutput]] = None,
-        model_version: str = "",
-        request_id: str = "",
-        parameters: Optional[Mapping[str, Any]] = None,
-        client_timeout: Optional[float] = None,
-        headers: Optional[Mapping[str, str]] = None,
-        sequence_id: Union[int, str] = 0,
-        sequence_start: bool = False,
-        sequence_end: bool = False,
-        priority: int = 0,
-        timeout: Optional[int] = None,
-        compression_algorithm: Optional[str] = None,
-    ) -> "Future[InferResult]":
+    @takes_infer_options()
+    def submit(self, arguments: tuple) -> Future[InferResult]:
         """Starts an inference and returns a concurrent.futures.Future of its InferResult.
 
         Cancelling the future cancels the call.
         """
-        arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
-                                    client_timeout, headers, sequence_id, sequence_start, sequence_end, priority,
-                                    timeout, compression_algorithm, call_headers=self._call_headers)
         future: Future = Future()
 
         def on_done(result, error):
@@ -306,125 +243,25 @@ class Client:
         return Stream(self._async_parts(), callback, core_timeout(stream_timeout), self._call_headers.for_call(headers),
                       max_buffered)
 
-    def infer_stream(
-        self,
-        model_name: str,
-        inputs: InputsArg,
-        outputs: Optional[Iterable[InferRequestedOutput]] = None,
-        model_version: str = "",
-        request_id: str = "",
-        parameters: Optional[Mapping[str, Any]] = None,
-        client_timeout: Optional[float] = None,
-        headers: Optional[Mapping[str, str]] = None,
-        sequence_id: Union[int, str] = 0,
-        sequence_start: bool = False,
-        sequence_end: bool = False,
-        priority: int = 0,
-        timeout: Optional[int] = None,
-        enable_empty_final_response: bool = False,
-    ) -> Iterator[InferResult]:
+    @takes_infer_options()
+    def infer_stream(self, arguments: tuple, *, enable_empty_final_response: bool = False) -> Iterator[InferResult]:
         """Sends one request on a stream of its own and iterates every response to it, ending
         after the final one: token streaming from a decoupled model is one ``for`` loop.
 
-        Arguments as for :meth:`infer`; the empty response that only marks the end is left out
-        unless ``enable_empty_final_response``. A failed request raises. Leaving the loop early
-        cancels the request.
+        The empty response that only marks the end is left out unless
+        ``enable_empty_final_response``. A failed request raises; ``client_timeout`` bounds the
+        whole stream. Leaving the loop early cancels the request.
         """
-        arguments = send_arguments(model_name, inputs, outputs, model_version, request_id, parameters, sequence_id,
-                                   sequence_start, sequence_end, priority, timeout, True)
-        return infer_stream(lambda: self.stream(stream_timeout=client_timeout, headers=headers), arguments,
-                            enable_empty_final_response)
+        parts = self._async_parts()
+        return infer_stream(lambda: Stream(parts, None, arguments[6], arguments[7], DEFAULT_MAX_BUFFERED),
+                            with_empty_final_response(arguments), enable_empty_final_response)
 
-    # ---- control plane: each call takes headers= and client_timeout= (seconds) ----
+    # ---- control plane: the calls are ControlMethods'; here is how they wait ----
 
     def _rpc(self, rpc: _control.Rpc, headers, client_timeout) -> Any:
         reply = self._client().call_unary(rpc.method, rpc.request_json, core_timeout(client_timeout),
                                           self._call_headers.for_call(headers), rpc.model_name)
         return rpc.result(reply)
-
-    def is_server_live(self, headers=None, client_timeout=None) -> bool:
-        return self._rpc(_control.server_live(), headers, client_timeout)
-
-    def is_server_ready(self, headers=None, client_timeout=None) -> bool:
-        return self._rpc(_control.server_ready(), headers, client_timeout)
-
-    def is_model_ready(self, model_name: str, model_version: str = "", headers=None, client_timeout=None) -> bool:
-        return self._rpc(_control.model_ready(model_name, model_version), headers, client_timeout)
-
-    def get_server_metadata(self, headers=None, client_timeout=None) -> dict:
-        return self._rpc(_control.server_metadata(), headers, client_timeout)
-
-    def get_model_metadata(self, model_name: str, model_version: str = "", headers=None, client_timeout=None) -> dict:
-        return self._rpc(_control.model_metadata(model_name, model_version), headers, client_timeout)
-
-    def get_model_config(self, model_name: str, model_version: str = "", headers=None, client_timeout=None) -> dict:
-        return self._rpc(_control.model_config(model_name, model_version), headers, client_timeout)
-
-    def get_inference_statistics(self, model_name: str = "", model_version: str = "", headers=None,
-                                 client_timeout=None) -> dict:
-        """{"model_stats": [...]}: counts and durations (ns) of the model, or of every loaded model."""
-        return self._rpc(_control.inference_statistics(model_name, model_version), headers, client_timeout)
-
-    def get_model_repository_index(self, headers=None, client_timeout=None) -> dict:
-        """{"models": [{"name", "version", "state", "reason"}, ...]} for the server's repository."""
-        return self._rpc(_control.repository_index(), headers, client_timeout)
-
-    def load_model(self, model_name: str, headers=None, config=None, files=None, client_timeout=None) -> None:
-        """Loads (or reloads) a model. ``config``: a model configuration as a JSON str or a dict;
-        ``files``: ``{"file:<path in the model directory>": bytes}``, loaded with ``config``."""
-        return self._rpc(_control.load_model(model_name, config, files), headers, client_timeout)
-
-    def unload_model(self, model_name: str, headers=None, unload_dependents: bool = False,
-                     client_timeout=None) -> None:
-        return self._rpc(_control.unload_model(model_name, unload_dependents), headers, client_timeout)
-
-    def get_trace_settings(self, model_name: Optional[str] = None, headers=None, client_timeout=None) -> dict:
-        """{"settings": {name: {"value": [str, ...]}}} of a model, or global when model_name is None."""
-        return self._rpc(_control.trace_settings(model_name, None), headers, client_timeout)
-
-    def update_trace_settings(self, model_name: Optional[str] = None, settings=None, headers=None,
-                              client_timeout=None) -> dict:
-        """Sets trace settings (a str, an int or a list of them each; None clears one) and
-        returns them all, as get_trace_settings."""
-        return self._rpc(_control.trace_settings(model_name, settings), headers, client_timeout)
-
-    def get_log_settings(self, headers=None, client_timeout=None) -> dict:
-        """{"settings": {name: {"bool_param" | "uint32_param" | "string_param": value}}}."""
-        return self._rpc(_control.log_settings({}), headers, client_timeout)
-
-    def update_log_settings(self, settings, headers=None, client_timeout=None) -> dict:
-        """Sets log settings (each a bool, an int or a str) and returns them all."""
-        return self._rpc(_control.log_settings(settings), headers, client_timeout)
-
-    def get_system_shared_memory_status(self, region_name: str = "", headers=None, client_timeout=None) -> dict:
-        """{"regions": {name: {"name", "key", "offset", "byte_size"}}}, of one region or all."""
-        return self._rpc(_control.system_shared_memory_status(region_name), headers, client_timeout)
-
-    def register_system_shared_memory(self, name: str, key: str, byte_size: int, offset: int = 0, headers=None,
-                                      client_timeout=None) -> None:
-        """Registers ``byte_size`` bytes at ``offset`` of the POSIX shared-memory object ``key``."""
-        return self._rpc(_control.register_system_shared_memory(name, key, byte_size, offset), headers,
-                         client_timeout)
-
-    def unregister_system_shared_memory(self, name: str = "", headers=None, client_timeout=None) -> None:
-        """Unregisters one region, or every system region when ``name`` is empty."""
-        return self._rpc(_control.unregister_system_shared_memory(name), headers, client_timeout)
-
-    def get_cuda_shared_memory_status(self, region_name: str = "", headers=None, client_timeout=None) -> dict:
-        """{"regions": {name: {"name", "device_id", "byte_size"}}}, of one region or all."""
-        return self._rpc(_control.cuda_shared_memory_status(region_name), headers, client_timeout)
-
-    def register_cuda_shared_memory(self, name: str, raw_handle, device_id: int, byte_size: int, headers=None,
-                                    client_timeout=None) -> None:
-        """Registers CUDA memory by its IPC handle: ``raw_handle`` is the 64-byte
-        ``cudaIpcMemHandle_t`` as bytes, or its base64 encoding (a str, or bytes as tritonclient's
-        ``cuda_shared_memory.get_raw_handle`` returns it)."""
-        return self._rpc(_control.register_cuda_shared_memory(name, raw_handle, device_id, byte_size), headers,
-                         client_timeout)
-
-    def unregister_cuda_shared_memory(self, name: str = "", headers=None, client_timeout=None) -> None:
-        """Unregisters one region, or every CUDA region when ``name`` is empty."""
-        return self._rpc(_control.unregister_cuda_shared_memory(name), headers, client_timeout)
 
     # ---- lifetime ----
 

@@ -8,18 +8,17 @@ callback or into a bounded buffer that iterating reads.
 from __future__ import annotations
 
 import threading
-from typing import Any, Callable, Iterable, Iterator, Mapping, Optional, Union
+from typing import Any, Callable, Iterator, Optional
 
 from ._dispatcher import guarded
 from ._result import InferResult
-from ._stream_requests import ResponseBuffer, check_max_buffered, final_step, send_arguments
-from ._tensors import InferRequestedOutput, InputsArg
+from ._stream_requests import ResponseBuffer, StreamSends, check_max_buffered, final_step
 from .errors import InferenceServerError
 
 StreamCallback = Callable[[Optional[InferResult], Optional[InferenceServerError]], None]
 
 
-class Stream:
+class Stream(StreamSends):
     """A bidirectional stream of inference requests and responses (ModelStreamInfer).
 
     Made by :meth:`tritonlink.Client.stream`. ``send()`` from any thread; read responses by
@@ -46,33 +45,6 @@ class Stream:
         self._closing = False
         self._router.start_stream(self._engine, self._id, self._on_response, self._on_end, stream_timeout, headers,
                                   max_buffered)
-
-    # ---- sending ----
-
-    def send(
-        self,
-        model_name: str,
-        inputs: InputsArg,
-        outputs: Optional[Iterable[InferRequestedOutput]] = None,
-        model_version: str = "",
-        request_id: str = "",
-        parameters: Optional[Mapping[str, Any]] = None,
-        sequence_id: Union[int, str] = 0,
-        sequence_start: bool = False,
-        sequence_end: bool = False,
-        priority: int = 0,
-        timeout: Optional[int] = None,
-        enable_empty_final_response: bool = False,
-    ) -> None:
-        """Queues one request on the stream; returns without waiting for its responses.
-
-        Arguments as for :meth:`tritonlink.Client.infer`. ``enable_empty_final_response`` asks
-        a decoupled model for an empty response that only carries the final flag, so that the
-        end of each request is seen (:meth:`InferResult.is_final_response`). Raises
-        InferenceServerError (FAILED_PRECONDITION) once the stream is closed or has ended.
-        """
-        self._send(send_arguments(model_name, inputs, outputs, model_version, request_id, parameters, sequence_id,
-                                  sequence_start, sequence_end, priority, timeout, enable_empty_final_response))
 
     def _send(self, arguments: tuple) -> None:
         self._router.send(self._engine, self._id, next(self._ids), arguments)
@@ -154,7 +126,7 @@ class Stream:
 
 
 def infer_stream(open_stream: Callable[[], Stream], arguments: tuple, include_empty_final: bool) -> Iterator[InferResult]:
-    """Every response to one request (send_arguments' `arguments`) on a stream of its own,
+    """Every response to one request (infer_arguments' `arguments`) on a stream of its own,
     ending after the final one. Leaving the loop early cancels the request."""
     with open_stream() as stream:
         stream._send(arguments)

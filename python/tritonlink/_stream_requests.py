@@ -22,31 +22,50 @@ def check_max_buffered(value: Any) -> int:
     return value
 
 
-def send_arguments(
-    model_name: str,
-    inputs: InputsArg,
-    outputs: Optional[Iterable[InferRequestedOutput]],
-    model_version: str,
-    request_id: str,
-    parameters: Optional[Mapping[str, Any]],
-    sequence_id: Union[int, str],
-    sequence_start: bool,
-    sequence_end: bool,
-    priority: int,
-    timeout: Optional[int],
-    enable_empty_final_response: bool,
-) -> tuple:
-    """One stream request's arguments, in the order AsyncEngine.stream_send takes them."""
-    arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
-                                sequence_id=sequence_id, sequence_start=sequence_start, sequence_end=sequence_end,
-                                priority=priority, timeout=timeout)
-    if not isinstance(enable_empty_final_response, bool):
-        raise TypeError(f"enable_empty_final_response must be a bool, not {type(enable_empty_final_response).__name__}")
-    if not enable_empty_final_response:
-        return arguments[:6]
+def with_empty_final_response(arguments: tuple) -> tuple:
+    """infer_arguments' `arguments`, asking a decoupled model for the empty response that only
+    carries the final flag, so that the end of the request is seen."""
     request_parameters = dict(arguments[5] or {})
     request_parameters[_EMPTY_FINAL_RESPONSE] = True
-    return arguments[:5] + (request_parameters,)
+    return arguments[:5] + (request_parameters,) + arguments[6:]
+
+
+class StreamSends:
+    """``send()``, written once for Stream and AsyncStream: each says in ``_send`` how a
+    checked request goes out (AsyncStream's returns an awaitable)."""
+
+    def _send(self, arguments: tuple) -> Any:
+        raise NotImplementedError
+
+    def send(
+        self,
+        model_name: str,
+        inputs: InputsArg,
+        outputs: Optional[Iterable[InferRequestedOutput]] = None,
+        model_version: str = "",
+        request_id: str = "",
+        parameters: Optional[Mapping[str, Any]] = None,
+        sequence_id: Union[int, str] = 0,
+        sequence_start: bool = False,
+        sequence_end: bool = False,
+        priority: int = 0,
+        timeout: Optional[int] = None,
+        enable_empty_final_response: bool = False,
+    ) -> Any:
+        """Queues one request on the stream; returns without waiting for its responses.
+
+        Arguments as for :meth:`tritonlink.Client.infer`. ``enable_empty_final_response`` asks
+        a decoupled model for an empty response that only carries the final flag, so that the
+        end of each request is seen (:meth:`InferResult.is_final_response`). Raises
+        InferenceServerError (FAILED_PRECONDITION) once the stream is closed or has ended.
+        """
+        if not isinstance(enable_empty_final_response, bool):
+            raise TypeError(
+                f"enable_empty_final_response must be a bool, not {type(enable_empty_final_response).__name__}")
+        arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
+                                    sequence_id=sequence_id, sequence_start=sequence_start,
+                                    sequence_end=sequence_end, priority=priority, timeout=timeout)
+        return self._send(with_empty_final_response(arguments) if enable_empty_final_response else arguments)
 
 
 class ResponseBuffer:

@@ -10,8 +10,9 @@ from typing import Any, Iterable, Mapping, Optional, Sequence, Union
 
 import numpy as np
 
-from . import _core
-from ._datatypes import BYTES, check_datatype, matches, triton_datatype
+# wire_payload converts (one copy, made explicit) or serializes; wire_ready is its fixed-size part.
+from ._core import wire_payload, wire_ready  # noqa: F401
+from ._datatypes import check_datatype, matches
 
 # What the compiled core takes for one input: (name, datatype, shape, array or None, parameters).
 CoreInput = tuple
@@ -35,28 +36,6 @@ def _check_shape(shape: Any, name: str) -> tuple:
         if dim < 0:
             raise ValueError(f"shape of input '{name}' has a negative dimension: {list(dims)}")
     return tuple(int(d) for d in dims)
-
-
-def wire_ready(array: np.ndarray) -> np.ndarray:
-    """The array as the wire wants it: C-contiguous and little-endian.
-
-    Arrays already so are returned as they are (their memory is sent directly); others are
-    converted with exactly one copy.
-    """
-    dtype = array.dtype
-    if dtype.byteorder == ">":
-        return np.ascontiguousarray(array, dtype=dtype.newbyteorder("<"))
-    if not array.flags.c_contiguous:
-        return np.ascontiguousarray(array)
-    return array
-
-
-def wire_payload(name: str, datatype: str, array: np.ndarray) -> np.ndarray:
-    """What is sent for an input: the array itself (see wire_ready), or for BYTES the
-    length-prefixed elements serialized by the compiled core into one buffer."""
-    if datatype == BYTES:
-        return _core.serialize_bytes_tensor(name, np.ascontiguousarray(array))
-    return wire_ready(array)
 
 
 class InferInput:
@@ -140,28 +119,16 @@ class InferRequestedOutput:
 InputsArg = Union[Sequence[InferInput], Mapping[str, np.ndarray]]
 
 
-def core_input_from_array(name: Any, array: Any) -> CoreInput:
-    """One entry of a {name: ndarray} mapping, checked and made ready for the wire."""
-    _check_name(name, "input")
-    if not isinstance(array, np.ndarray):
-        raise TypeError(f"input '{name}' needs a numpy.ndarray, not {type(array).__name__}")
-    try:
-        datatype = triton_datatype(array.dtype)
-    except TypeError as error:
-        raise TypeError(f"input '{name}': {error}") from None
-    return (name, datatype, array.shape, wire_payload(name, datatype, array), None)
-
-
 def core_inputs(inputs: InputsArg) -> Union[dict, list]:
     """Validates `inputs` (InferInputs or {name: ndarray}) into what the compiled core takes.
 
-    A dict goes as it is: the core reads its plain arrays itself and hands any other entry to
-    core_input_from_array, so the commonest call skips the Python checks.
+    A dict goes as it is: the core checks and reads its entries itself (converting or serializing
+    an array the wire cannot take as it is), so the commonest call skips the Python steps.
     """
     if type(inputs) is dict:
         return inputs
     if isinstance(inputs, Mapping):
-        return [core_input_from_array(name, array) for name, array in inputs.items()]
+        return dict(inputs)
     if isinstance(inputs, (str, bytes, np.ndarray)) or not isinstance(inputs, Iterable):
         raise TypeError(
             f"inputs must be a list of InferInput or a mapping of name to numpy array, not {type(inputs).__name__}"

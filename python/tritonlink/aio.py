@@ -10,17 +10,17 @@ from __future__ import annotations
 
 import asyncio
 import itertools
-from typing import Any, AsyncIterator, Iterable, Mapping, Optional, Union
+from typing import Any, AsyncIterator, Awaitable, Mapping, Optional
 
 from . import _control, _core, _lifecycle
-from ._arguments import check_max_in_flight, check_url, core_timeout, infer_arguments
+from ._arguments import check_max_in_flight, check_url, core_timeout, takes_infer_options
 from ._channel_options import Pem, make_core_client
 from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
+from ._control_methods import ControlMethods
 from ._aio_stream import AsyncStream, infer_stream
 from ._result import InferResult
-from ._stream_requests import DEFAULT_MAX_BUFFERED, send_arguments
-from ._tensors import InferRequestedOutput, InputsArg
+from ._stream_requests import DEFAULT_MAX_BUFFERED, with_empty_final_response
 from .errors import InFlightLimitError
 
 
@@ -59,7 +59,7 @@ class _LoopDriver:
         self.loop.remove_reader(self.router.sink.fd)
 
 
-class AsyncClient:
+class AsyncClient(ControlMethods):
     """An asyncio client of one Triton Inference Server; see :class:`tritonlink.Client`.
 
     It binds to the event loop that first uses it. ``max_in_flight`` bounds the requests in
@@ -134,28 +134,12 @@ class AsyncClient:
             if slots is not None:
                 slots.release()
 
-    async def infer(
-        self,
-        model_name: str,
-        inputs: InputsArg,
-        outputs: Optional[Iterable[InferRequestedOutput]] = None,
-        model_version: str = "",
-        request_id: str = "",
-        parameters: Optional[Mapping[str, Any]] = None,
-        client_timeout: Optional[float] = None,
-        headers: Optional[Mapping[str, str]] = None,
-        sequence_id: Union[int, str] = 0,
-        sequence_start: bool = False,
-        sequence_end: bool = False,
-        priority: int = 0,
-        timeout: Optional[int] = None,
-        compression_algorithm: Optional[str] = None,
-    ) -> InferResult:
-        """As Client.infer; cancelling the awaiting task cancels the call."""
-        arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
-                                    client_timeout, headers, sequence_id, sequence_start, sequence_end, priority,
-                                    timeout, compression_algorithm, call_headers=self._call_headers)
-        return await self._await(arguments)
+    @takes_infer_options()
+    def infer(self, arguments: tuple) -> Awaitable[InferResult]:
+        """As Client.infer, awaitable; cancelling the awaiting task cancels the call."""
+        return self._await(arguments)
+
+    # ---- streams ----
 
     def stream(
         self,
@@ -164,109 +148,22 @@ class AsyncClient:
         max_buffered: int = DEFAULT_MAX_BUFFERED,
     ) -> AsyncStream:
         """As Client.stream: ``async with aclient.stream() as s``, ``await s.send(...)``,
-        ``async for result in s``. Must be called from the event loop the client is bound to."""
+        ``async for result in s``. Call it from the event loop the client is bound to."""
         return AsyncStream(self._loop_driver(), core_timeout(stream_timeout), self._call_headers.for_call(headers),
                            max_buffered)
 
-    def infer_stream(
-        self,
-        model_name: str,
-        inputs: InputsArg,
-        outputs: Optional[Iterable[InferRequestedOutput]] = None,
-        model_version: str = "",
-        request_id: str = "",
-        parameters: Optional[Mapping[str, Any]] = None,
-        client_timeout: Optional[float] = None,
-        headers: Optional[Mapping[str, str]] = None,
-        sequence_id: Union[int, str] = 0,
-        sequence_start: bool = False,
-        sequence_end: bool = False,
-        priority: int = 0,
-        timeout: Optional[int] = None,
-        enable_empty_final_response: bool = False,
-    ) -> AsyncIterator[InferResult]:
+    @takes_infer_options()
+    def infer_stream(self, arguments: tuple, *,
+                     enable_empty_final_response: bool = False) -> AsyncIterator[InferResult]:
         """As Client.infer_stream: ``async for result in aclient.infer_stream(...)``."""
-        arguments = send_arguments(model_name, inputs, outputs, model_version, request_id, parameters, sequence_id,
-                                   sequence_start, sequence_end, priority, timeout, True)
-        return infer_stream(lambda: self.stream(stream_timeout=client_timeout, headers=headers), arguments,
-                            enable_empty_final_response)
+        return infer_stream(lambda: AsyncStream(self._loop_driver(), arguments[6], arguments[7], DEFAULT_MAX_BUFFERED),
+                            with_empty_final_response(arguments), enable_empty_final_response)
+
+    # ---- control plane: the calls are ControlMethods'; each returns this coroutine ----
 
     async def _rpc(self, rpc: _control.Rpc, headers, client_timeout) -> Any:
         response = await self._await(None, rpc, core_timeout(client_timeout), self._call_headers.for_call(headers))
         return rpc.result(response)
-
-    async def is_server_live(self, headers=None, client_timeout=None) -> bool:
-        return await self._rpc(_control.server_live(), headers, client_timeout)
-
-    async def is_server_ready(self, headers=None, client_timeout=None) -> bool:
-        return await self._rpc(_control.server_ready(), headers, client_timeout)
-
-    async def is_model_ready(self, model_name: str, model_version: str = "", headers=None,
-                             client_timeout=None) -> bool:
-        return await self._rpc(_control.model_ready(model_name, model_version), headers, client_timeout)
-
-    async def get_server_metadata(self, headers=None, client_timeout=None) -> dict:
-        return await self._rpc(_control.server_metadata(), headers, client_timeout)
-
-    async def get_model_metadata(self, model_name: str, model_version: str = "", headers=None,
-                                 client_timeout=None) -> dict:
-        return await self._rpc(_control.model_metadata(model_name, model_version), headers, client_timeout)
-
-    async def get_model_config(self, model_name: str, model_version: str = "", headers=None,
-                               client_timeout=None) -> dict:
-        return await self._rpc(_control.model_config(model_name, model_version), headers, client_timeout)
-
-    async def get_inference_statistics(self, model_name: str = "", model_version: str = "", headers=None,
-                                       client_timeout=None) -> dict:
-        return await self._rpc(_control.inference_statistics(model_name, model_version), headers, client_timeout)
-
-    async def get_model_repository_index(self, headers=None, client_timeout=None) -> dict:
-        return await self._rpc(_control.repository_index(), headers, client_timeout)
-
-    async def load_model(self, model_name: str, headers=None, config=None, files=None, client_timeout=None) -> None:
-        return await self._rpc(_control.load_model(model_name, config, files), headers, client_timeout)
-
-    async def unload_model(self, model_name: str, headers=None, unload_dependents: bool = False,
-                           client_timeout=None) -> None:
-        return await self._rpc(_control.unload_model(model_name, unload_dependents), headers, client_timeout)
-
-    async def get_trace_settings(self, model_name: Optional[str] = None, headers=None, client_timeout=None) -> dict:
-        return await self._rpc(_control.trace_settings(model_name, None), headers, client_timeout)
-
-    async def update_trace_settings(self, model_name: Optional[str] = None, settings=None, headers=None,
-                                    client_timeout=None) -> dict:
-        return await self._rpc(_control.trace_settings(model_name, settings), headers, client_timeout)
-
-    async def get_log_settings(self, headers=None, client_timeout=None) -> dict:
-        return await self._rpc(_control.log_settings({}), headers, client_timeout)
-
-    async def update_log_settings(self, settings, headers=None, client_timeout=None) -> dict:
-        return await self._rpc(_control.log_settings(settings), headers, client_timeout)
-
-    async def get_system_shared_memory_status(self, region_name: str = "", headers=None,
-                                              client_timeout=None) -> dict:
-        return await self._rpc(_control.system_shared_memory_status(region_name), headers, client_timeout)
-
-    async def register_system_shared_memory(self, name: str, key: str, byte_size: int, offset: int = 0,
-                                            headers=None, client_timeout=None) -> None:
-        return await self._rpc(_control.register_system_shared_memory(name, key, byte_size, offset), headers,
-                               client_timeout)
-
-    async def unregister_system_shared_memory(self, name: str = "", headers=None, client_timeout=None) -> None:
-        return await self._rpc(_control.unregister_system_shared_memory(name), headers, client_timeout)
-
-    async def get_cuda_shared_memory_status(self, region_name: str = "", headers=None,
-                                            client_timeout=None) -> dict:
-        return await self._rpc(_control.cuda_shared_memory_status(region_name), headers, client_timeout)
-
-    async def register_cuda_shared_memory(self, name: str, raw_handle, device_id: int, byte_size: int,
-                                          headers=None, client_timeout=None) -> None:
-        """As Client.register_cuda_shared_memory: raw_handle is the 64-byte handle as bytes, or its base64."""
-        return await self._rpc(_control.register_cuda_shared_memory(name, raw_handle, device_id, byte_size),
-                               headers, client_timeout)
-
-    async def unregister_cuda_shared_memory(self, name: str = "", headers=None, client_timeout=None) -> None:
-        return await self._rpc(_control.unregister_cuda_shared_memory(name), headers, client_timeout)
 
     def close_nowait(self) -> None:
         """Cancels what is in flight (each awaiting task gets a CancelledError) and releases the

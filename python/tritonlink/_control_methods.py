@@ -1,0 +1,104 @@
+"""The control-plane calls, written once for Client and AsyncClient.
+
+Each method describes its RPC and hands it to ``self._rpc(rpc, headers, client_timeout)``:
+Client's returns the result, AsyncClient's an awaitable of it (``await aclient.is_server_live()``),
+as pyzmq's asyncio socket differs from its sync one only in how a call waits.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Optional
+
+from . import _control
+
+
+class ControlMethods:
+    """Health, metadata, configuration, repository, statistics, trace and log settings, and
+    shared-memory registration. Each call takes ``headers=`` and ``client_timeout=`` (seconds)."""
+
+    def _rpc(self, rpc: _control.Rpc, headers: Any, client_timeout: Optional[float]) -> Any:
+        raise NotImplementedError  # Client and AsyncClient each say how a call waits
+
+    def is_server_live(self, headers=None, client_timeout=None) -> bool:
+        return self._rpc(_control.server_live(), headers, client_timeout)
+
+    def is_server_ready(self, headers=None, client_timeout=None) -> bool:
+        return self._rpc(_control.server_ready(), headers, client_timeout)
+
+    def is_model_ready(self, model_name: str, model_version: str = "", headers=None, client_timeout=None) -> bool:
+        return self._rpc(_control.model_ready(model_name, model_version), headers, client_timeout)
+
+    def get_server_metadata(self, headers=None, client_timeout=None) -> dict:
+        return self._rpc(_control.server_metadata(), headers, client_timeout)
+
+    def get_model_metadata(self, model_name: str, model_version: str = "", headers=None, client_timeout=None) -> dict:
+        return self._rpc(_control.model_metadata(model_name, model_version), headers, client_timeout)
+
+    def get_model_config(self, model_name: str, model_version: str = "", headers=None, client_timeout=None) -> dict:
+        return self._rpc(_control.model_config(model_name, model_version), headers, client_timeout)
+
+    def get_inference_statistics(self, model_name: str = "", model_version: str = "", headers=None,
+                                 client_timeout=None) -> dict:
+        """{"model_stats": [...]}: counts and durations (ns) of the model, or of every loaded model."""
+        return self._rpc(_control.inference_statistics(model_name, model_version), headers, client_timeout)
+
+    def get_model_repository_index(self, headers=None, client_timeout=None) -> dict:
+        """{"models": [{"name", "version", "state", "reason"}, ...]} for the server's repository."""
+        return self._rpc(_control.repository_index(), headers, client_timeout)
+
+    def load_model(self, model_name: str, headers=None, config=None, files=None, client_timeout=None) -> None:
+        """Loads (or reloads) a model. ``config``: a model configuration as a JSON str or a dict;
+        ``files``: ``{"file:<path in the model directory>": bytes}``, loaded with ``config``."""
+        return self._rpc(_control.load_model(model_name, config, files), headers, client_timeout)
+
+    def unload_model(self, model_name: str, headers=None, unload_dependents: bool = False,
+                     client_timeout=None) -> None:
+        return self._rpc(_control.unload_model(model_name, unload_dependents), headers, client_timeout)
+
+    def get_trace_settings(self, model_name: Optional[str] = None, headers=None, client_timeout=None) -> dict:
+        """{"settings": {name: {"value": [str, ...]}}} of a model, or global when model_name is None."""
+        return self._rpc(_control.trace_settings(model_name, None), headers, client_timeout)
+
+    def update_trace_settings(self, model_name: Optional[str] = None, settings=None, headers=None,
+                              client_timeout=None) -> dict:
+        """Sets trace settings (a str, an int or a list of them each; None clears one) and
+        returns them all, as get_trace_settings."""
+        return self._rpc(_control.trace_settings(model_name, settings), headers, client_timeout)
+
+    def get_log_settings(self, headers=None, client_timeout=None) -> dict:
+        """{"settings": {name: {"bool_param" | "uint32_param" | "string_param": value}}}."""
+        return self._rpc(_control.log_settings({}), headers, client_timeout)
+
+    def update_log_settings(self, settings, headers=None, client_timeout=None) -> dict:
+        """Sets log settings (each a bool, an int or a str) and returns them all."""
+        return self._rpc(_control.log_settings(settings), headers, client_timeout)
+
+    def get_system_shared_memory_status(self, region_name: str = "", headers=None, client_timeout=None) -> dict:
+        """{"regions": {name: {"name", "key", "offset", "byte_size"}}}, of one region or all."""
+        return self._rpc(_control.system_shared_memory_status(region_name), headers, client_timeout)
+
+    def register_system_shared_memory(self, name: str, key: str, byte_size: int, offset: int = 0, headers=None,
+                                      client_timeout=None) -> None:
+        """Registers ``byte_size`` bytes at ``offset`` of the POSIX shared-memory object ``key``."""
+        return self._rpc(_control.register_system_shared_memory(name, key, byte_size, offset), headers,
+                         client_timeout)
+
+    def unregister_system_shared_memory(self, name: str = "", headers=None, client_timeout=None) -> None:
+        """Unregisters one region, or every system region when ``name`` is empty."""
+        return self._rpc(_control.unregister_system_shared_memory(name), headers, client_timeout)
+
+    def get_cuda_shared_memory_status(self, region_name: str = "", headers=None, client_timeout=None) -> dict:
+        """{"regions": {name: {"name", "device_id", "byte_size"}}}, of one region or all."""
+        return self._rpc(_control.cuda_shared_memory_status(region_name), headers, client_timeout)
+
+    def register_cuda_shared_memory(self, name: str, raw_handle, device_id: int, byte_size: int, headers=None,
+                                    client_timeout=None) -> None:
+        """Registers CUDA memory by its IPC handle: ``raw_handle`` is the 64-byte
+        ``cudaIpcMemHandle_t`` as bytes, or its base64 encoding (a str, or bytes as tritonclient's
+        ``cuda_shared_memory.get_raw_handle`` returns it)."""
+        return self._rpc(_control.register_cuda_shared_memory(name, raw_handle, device_id, byte_size), headers,
+                         client_timeout)
+
+    def unregister_cuda_shared_memory(self, name: str = "", headers=None, client_timeout=None) -> None:
+        """Unregisters one region, or every CUDA region when ``name`` is empty."""
+        return self._rpc(_control.unregister_cuda_shared_memory(name), headers, client_timeout)
