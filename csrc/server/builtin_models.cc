@@ -8,8 +8,10 @@
 #include <google/protobuf/struct.pb.h>
 #include <google/protobuf/util/json_util.h>
 
+#include "accumulate_model.h"
 #include "bytes_tensor.h"
 #include "datatypes.h"
+#include "repeat_model.h"
 #include "request_options.h"
 #include "tensors.h"
 
@@ -19,11 +21,13 @@ namespace {
 // OUTPUT0 = INPUT0; the payload is moved, not copied. `identity` takes any datatype and shape
 // (it declares FP32 [-1], as the real test repository's does); `identity_<dtype>` checks its
 // input against its declaration, as Triton checks against a config.
-class IdentityModel : public Model {
+class IdentityModel : public SingleResponseModel {
  public:
-  IdentityModel() : Model("identity", {{"INPUT0", "FP32", {-1}}}, {{"OUTPUT0", "FP32", {-1}}}), checked_(false) {}
+  IdentityModel()
+      : SingleResponseModel("identity", {{"INPUT0", "FP32", {-1}}}, {{"OUTPUT0", "FP32", {-1}}}), checked_(false) {}
   IdentityModel(const std::string& suffix, const std::string& datatype)
-      : Model("identity_" + suffix, {{"INPUT0", datatype, {-1}}}, {{"OUTPUT0", datatype, {-1}}}), checked_(true) {}
+      : SingleResponseModel("identity_" + suffix, {{"INPUT0", datatype, {-1}}}, {{"OUTPUT0", datatype, {-1}}}),
+        checked_(true) {}
 
   void infer(inference::ModelInferRequest& request, inference::ModelInferResponse& response, InferDone done) override {
     std::vector<RequestInput> inputs;
@@ -47,10 +51,10 @@ std::string identity_suffix(std::string_view datatype) {
 }
 
 // OUTPUT0 = INPUT0 + INPUT1 and OUTPUT1 = INPUT0 - INPUT1, FP32 [16].
-class AddSubModel : public Model {
+class AddSubModel : public SingleResponseModel {
  public:
   AddSubModel()
-      : Model("add_sub", {{"INPUT0", "FP32", {16}}, {"INPUT1", "FP32", {16}}},
+      : SingleResponseModel("add_sub", {{"INPUT0", "FP32", {16}}, {"INPUT1", "FP32", {16}}},
               {{"OUTPUT0", "FP32", {16}}, {"OUTPUT1", "FP32", {16}}}) {}
 
   void infer(inference::ModelInferRequest& request, inference::ModelInferResponse& response, InferDone done) override {
@@ -88,10 +92,10 @@ class AddSubModel : public Model {
 };
 
 // Waits INPUT0 milliseconds (FP32 [1]) without holding a thread, then echoes it as OUTPUT0.
-class SleepModel : public Model {
+class SleepModel : public SingleResponseModel {
  public:
   explicit SleepModel(DelayScheduler& scheduler)
-      : Model("sleep", {{"INPUT0", "FP32", {1}}}, {{"OUTPUT0", "FP32", {1}}}), scheduler_(scheduler) {}
+      : SingleResponseModel("sleep", {{"INPUT0", "FP32", {1}}}, {{"OUTPUT0", "FP32", {1}}}), scheduler_(scheduler) {}
 
   void infer(inference::ModelInferRequest& request, inference::ModelInferResponse& response, InferDone done) override {
     std::vector<RequestInput> inputs;
@@ -119,10 +123,11 @@ class SleepModel : public Model {
 // model sees them, as JSON: {"parameters": {custom ones}, "sequence_id", "sequence_start",
 // "sequence_end", "timeout_us", "priority"}. The real test repository's echo_parameters
 // writes the same (without priority, which Triton does not show its backends).
-class EchoParametersModel : public Model {
+class EchoParametersModel : public SingleResponseModel {
  public:
   EchoParametersModel()
-      : Model("echo_parameters", {{"INPUT0", "FP32", {-1}}}, {{"OUTPUT0", "FP32", {-1}}, {"PARAMETERS", "BYTES", {1}}}) {}
+      : SingleResponseModel("echo_parameters", {{"INPUT0", "FP32", {-1}}},
+                            {{"OUTPUT0", "FP32", {-1}}, {"PARAMETERS", "BYTES", {1}}}) {}
 
   void infer(inference::ModelInferRequest& request, inference::ModelInferResponse& response, InferDone done) override {
     std::vector<RequestInput> inputs;
@@ -186,6 +191,8 @@ std::vector<std::unique_ptr<Model>> make_builtin_models(DelayScheduler& schedule
   models.push_back(std::make_unique<AddSubModel>());
   models.push_back(std::make_unique<EchoParametersModel>());
   models.push_back(std::make_unique<SleepModel>(scheduler));
+  models.push_back(make_repeat_model(scheduler));
+  models.push_back(make_accumulate_model());
   return models;
 }
 

@@ -9,7 +9,8 @@
 
 namespace tritonlink::server {
 
-// identity, identity_<dtype> for every datatype, add_sub, echo_parameters and sleep; `sleep` finishes its requests through `scheduler`.
+// identity, identity_<dtype> for every datatype, add_sub, echo_parameters, sleep, repeat
+// (decoupled) and accumulate (a sequence model); `sleep` and `repeat` wait on `scheduler`.
 std::vector<std::unique_ptr<Model>> make_builtin_models(DelayScheduler& scheduler);
 
 }  // namespace tritonlink::server

@@ -24,8 +24,8 @@ std::shared_ptr<grpc::ServerCredentials> credentials(const ServerOptions& option
 
 }  // namespace
 
-EmbeddedServer::EmbeddedServer(const std::string& address, const ServerOptions& options)
-    : service_(std::make_unique<InferenceService>(make_builtin_models(scheduler_), options.header_forward_pattern)) {
+EmbeddedServer::EmbeddedServer(const std::string& address, const ServerOptions& options) {
+  service_ = std::make_unique<InferenceService>(make_builtin_models(scheduler_), options.header_forward_pattern);
   grpc::ServerBuilder builder;
   builder.AddListeningPort(address, credentials(options), &port_);
   builder.SetMaxReceiveMessageSize(-1);
@@ -39,6 +39,7 @@ EmbeddedServer::~EmbeddedServer() { shutdown(); }
 
 void EmbeddedServer::shutdown() {
   scheduler_.hurry();
+  service_->close_streams();
   server_->Shutdown(std::chrono::system_clock::now() + std::chrono::seconds(5));
 }
 

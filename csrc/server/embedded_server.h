@@ -35,14 +35,17 @@ class EmbeddedServer {
   EmbeddedServer& operator=(const EmbeddedServer&) = delete;
 
   int port() const { return port_; }
-  // Finishes in-flight requests (delayed ones early) and stops. Safe to call twice.
+  // Finishes in-flight requests (delayed ones early), ends open streams and stops. Safe to
+  // call twice.
   void shutdown();
   // Blocks until the server has shut down.
   void wait();
 
  private:
-  DelayScheduler scheduler_;  // declared first: destroyed after the server that feeds it
+  // Destroyed in reverse: the server first, then the scheduler, whose last tasks (answers to
+  // requests of streams that have gone) still reach the service's models.
   std::unique_ptr<InferenceService> service_;
+  DelayScheduler scheduler_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

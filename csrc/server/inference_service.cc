@@ -1,5 +1,6 @@
 #include "inference_service.h"
 
+#include "decoupled_model.h"
 #include "request_options.h"
 #include "tensors.h"
 
@@ -14,22 +15,8 @@ grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* context, const grp
 
 }  // namespace
 
-void InferenceService::forward_headers(const grpc::CallbackServerContext& context,
-                                       inference::ModelInferRequest& request) const {
-  if (!header_forward_pattern_) return;
-  for (const auto& [key, value] : context.client_metadata()) {
-    const std::string name(key.data(), key.size());
-    if (std::regex_match(name, *header_forward_pattern_)) {
-      (*request.mutable_parameters())[name].set_string_param(std::string(value.data(), value.size()));
-    }
-  }
-}
-
 InferenceService::InferenceService(std::vector<std::unique_ptr<Model>> models, const std::string& header_forward_pattern)
-    : repository_(std::move(models)) {
-  // Throws std::regex_error for a pattern that is not a regular expression.
-  if (!header_forward_pattern.empty()) header_forward_pattern_.emplace(header_forward_pattern);
-}
+    : repository_(std::move(models)), header_forwarding_(header_forward_pattern) {}
 
 grpc::ServerUnaryReactor* InferenceService::ServerLive(grpc::CallbackServerContext* context,
                                                        const inference::ServerLiveRequest*,
@@ -90,11 +77,13 @@ grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerConte
   grpc::Status status;
   ServedModel* served = repository_.find_ready(request->model_name(), request->model_version(), &status);
   if (served == nullptr) return finish(context, status);
+  SingleResponseModel* model = served->model->as_single_response();
+  if (model == nullptr) return finish(context, unary_infer_refusal());
 
   // The request message belongs to this call and is not read again once the model is done,
   // so models may move tensors out of it instead of copying them.
   auto& owned_request = const_cast<inference::ModelInferRequest&>(*request);
-  forward_headers(*context, owned_request);
+  header_forwarding_.apply(*context, owned_request);
   RequestOptions options;
   if (status = read_request_options(owned_request, &options); !status.ok()) return finish(context, status);
 
@@ -110,8 +99,12 @@ grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerConte
     served->statistics.record(timeline, result.ok());
     reactor->Finish(result);
   };
-  served->model->infer(owned_request, *response, std::move(done));
+  model->infer(owned_request, *response, std::move(done));
   return reactor;
+}
+
+StreamReactor* InferenceService::ModelStreamInfer(grpc::CallbackServerContext* context) {
+  return open_streams_.add(std::make_unique<InferStream>(context, repository_, header_forwarding_, open_streams_));
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelStatistics(grpc::CallbackServerContext* context,

@@ -3,13 +3,12 @@
 #pragma once
 
 #include <memory>
-#include <optional>
-#include <regex>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "grpc_service.grpc.pb.h"
+#include "header_forwarding.h"
+#include "infer_stream.h"
 #include "log_settings.h"
 #include "model.h"
 #include "model_repository.h"
@@ -24,6 +23,10 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   // regex; none when empty) reach models as string request parameters, as Triton's
   // --grpc-header-forward-pattern does.
   explicit InferenceService(std::vector<std::unique_ptr<Model>> models, const std::string& header_forward_pattern = "");
+
+  // Shutting down: every open stream ends once its requests in progress are answered, and
+  // streams opened from now on end at once.
+  void close_streams() { open_streams_.close_all(); }
 
   // Health and metadata
   grpc::ServerUnaryReactor* ServerLive(grpc::CallbackServerContext* context, const inference::ServerLiveRequest* request,
@@ -46,6 +49,7 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   // Inference and statistics
   grpc::ServerUnaryReactor* ModelInfer(grpc::CallbackServerContext* context, const inference::ModelInferRequest* request,
                                        inference::ModelInferResponse* response) override;
+  StreamReactor* ModelStreamInfer(grpc::CallbackServerContext* context) override;
   grpc::ServerUnaryReactor* ModelStatistics(grpc::CallbackServerContext* context,
                                             const inference::ModelStatisticsRequest* request,
                                             inference::ModelStatisticsResponse* response) override;
@@ -89,13 +93,12 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
                                         inference::LogSettingsResponse* response) override;
 
  private:
-  void forward_headers(const grpc::CallbackServerContext& context, inference::ModelInferRequest& request) const;
-
   ModelRepository repository_;
   SharedMemoryRegistry shared_memory_;
   TraceSettings trace_settings_;
   server::LogSettings log_settings_;  // qualified: LogSettings alone names the RPC method here
-  std::optional<std::regex> header_forward_pattern_;
+  HeaderForwarding header_forwarding_;
+  OpenStreams open_streams_;
 };
 
 }  // namespace tritonlink::server

@@ -19,6 +19,11 @@ void fill_tensor(Tensor* tensor, const TensorSpec& spec) {
   tensor->set_data_type(config_datatype(spec.datatype));
 }
 
+void fill_input(inference::ModelInput* input, const TensorSpec& spec) {
+  fill_tensor(input, spec);
+  input->set_optional(spec.optional);
+}
+
 }  // namespace
 
 void Model::describe(inference::ModelMetadataResponse* metadata) const {
@@ -39,8 +44,9 @@ void Model::configure(inference::ModelConfig* config) const {
   config->set_platform("tritonlink_embedded");
   config->set_backend("tritonlink_embedded");
   config->set_max_batch_size(0);
-  for (const auto& spec : inputs_) fill_tensor(config->add_input(), spec);
+  for (const auto& spec : inputs_) fill_input(config->add_input(), spec);
   for (const auto& spec : outputs_) fill_tensor(config->add_output(), spec);
+  configure_scheduling(config);
 }
 
 }  // namespace tritonlink::server

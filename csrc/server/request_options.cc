@@ -49,6 +49,8 @@ grpc::Status read_request_options(const inference::ModelInferRequest& request, R
       status = read_bool(name, value, &options->sequence_end);
     } else if (name == "priority") {
       status = read_unsigned(name, value, true, &options->priority);
+    } else if (name == "triton_enable_empty_final_response") {
+      status = read_bool(name, value, &options->enable_empty_final_response);
     } else if (name == "timeout") {
       status = read_unsigned(name, value, false, &options->timeout_us);
     } else {

@@ -1,5 +1,6 @@
 // The request-level parameters Triton gives a meaning of its own (sequence, priority,
-// server-side timeout), read and type-checked as Triton's gRPC frontend does, and the rest.
+// server-side timeout, empty final responses), read and type-checked as Triton's gRPC frontend
+// does, and the rest.
 #pragma once
 
 #include <cstdint>
@@ -20,6 +21,9 @@ struct RequestOptions {
   bool sequence_end = false;
   uint64_t priority = 0;
   uint64_t timeout_us = 0;
+  // A decoupled model's final flag travels on an empty response of its own (otherwise a
+  // request that ends without a response says nothing of its end).
+  bool enable_empty_final_response = false;
   // Every other parameter, as the model sees it.
   std::vector<std::pair<std::string, const inference::InferParameter*>> custom;
 };
