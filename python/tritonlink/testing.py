@@ -7,8 +7,12 @@ Models: ``identity`` (OUTPUT0 = INPUT0, any datatype and shape), ``identity_<dty
 every datatype (``identity_bool`` ... ``identity_bytes``, ``identity_bf16``: that datatype,
 rank 1, checked as Triton checks a config), ``add_sub`` (FP32 [16]: OUTPUT0 = INPUT0 + INPUT1,
 OUTPUT1 = INPUT0 - INPUT1), ``echo_parameters`` (OUTPUT0 = INPUT0, and PARAMETERS: the
-request's options as JSON in one BYTES element) and ``sleep`` (FP32 [1]: waits that many
-milliseconds without holding a server thread, then echoes it). Requested outputs honour
+request's options as JSON in one BYTES element), ``sleep`` (FP32 [1]: waits that many
+milliseconds without holding a server thread, then echoes it), ``repeat`` (decoupled, reached
+through the gRPC stream only: IN INT32 [N] gives N responses OUT = [IN[i]], IDX = [i], each
+after an optional DELAY_MS[i] milliseconds, then the final flag) and ``accumulate`` (a
+sequence model: OUT = running sum of IN over the request's sequence id, an integer or a
+string). Every model is reachable through ModelStreamInfer. Requested outputs honour
 ``class_count`` (Triton's classification extension).
 """
 

@@ -1,4 +1,7 @@
-"""repeat (decoupled): one response per element of IN, then an empty final response."""
+"""repeat (decoupled): one response per element of IN, each after DELAY_MS[i] ms when DELAY_MS
+is given, then the final flag alone."""
+
+import time
 
 import numpy as np
 import triton_python_backend_utils as pb_utils
@@ -14,7 +17,18 @@ class TritonPythonModel:
     def _stream_elements(self, request):
         sender = request.get_response_sender()
         values = pb_utils.get_input_tensor_by_name(request, "IN").as_numpy()
+        delays = pb_utils.get_input_tensor_by_name(request, "DELAY_MS")
+        delays_ms = delays.as_numpy() if delays is not None else np.zeros(len(values), dtype=np.uint32)
+        if len(delays_ms) != len(values):
+            sender.send(
+                pb_utils.InferenceResponse(error=pb_utils.TritonError(
+                    f"DELAY_MS has {len(delays_ms)} elements, IN has {len(values)}: they must match")),
+                flags=pb_utils.TRITONSERVER_RESPONSE_COMPLETE_FINAL,
+            )
+            return
         for index, value in enumerate(values):
+            # Sleeping here holds this model's one instance: fine for a test model.
+            time.sleep(float(delays_ms[index]) / 1000.0)
             sender.send(
                 pb_utils.InferenceResponse(
                     output_tensors=[
