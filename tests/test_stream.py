@@ -220,15 +220,14 @@ def test_bad_send_arguments_raise_before_anything_is_sent(client):
 
 @pytest.mark.parametrize("ids", [(11, 22), ("alpha", "beta")], ids=["int-ids", "string-ids"])
 def test_interleaved_sequences_keep_their_own_running_sums(client, ids):
-    model = "accumulate" if isinstance(ids[0], int) else "accumulate_string"
     first, second = ids
     plan = [(first, 1, True, False), (second, 10, True, False), (first, 2, False, False),
             (second, 20, False, False), (first, 3, False, True), (second, 30, False, True)]
     with client.stream() as stream:
         for sequence_id, value, start, end in plan:
-            stream.send(model, {"IN": np.array([value], np.int32)}, sequence_id=sequence_id, sequence_start=start,
+            stream.send("accumulate", {"IN": np.array([value], np.int32)}, sequence_id=sequence_id, sequence_start=start,
                         sequence_end=end, request_id=f"{sequence_id}-{value}")
-        sums = {next(stream).id: None for _ in range(0)}
+        sums = {}
         for _ in plan:
             result = next(stream)
             sums[result.id] = int(result["OUT"][0])

@@ -1,19 +1,23 @@
 """Sync streams: ``Client.stream()`` and ``Client.infer_stream()``.
 
 A stream is one ModelStreamInfer call on the client's engine: requests go out in the order
-they are sent, from any thread; responses come back through the dispatcher thread, to the
-callback or into a bounded buffer that iterating reads.
+they are sent, from any thread; responses come back to the callback on the dispatcher
+thread, or into a bounded buffer that the reading thread fills from the stream's own sink.
 """
 
 from __future__ import annotations
 
 import threading
+import time
 from typing import Any, Callable, Iterator, Optional
 
+from ._completions import CompletionRouter
 from ._dispatcher import guarded
 from ._result import InferResult
 from ._stream_requests import ResponseBuffer, StreamSends, check_max_buffered, final_step
 from .errors import InferenceServerError
+
+_WAIT_SLICE_MS = 100
 
 StreamCallback = Callable[[Optional[InferResult], Optional[InferenceServerError]], None]
 
@@ -36,12 +40,15 @@ class Stream(StreamSends):
         check_max_buffered(max_buffered)
         self._engine = parts.engine
         self._ids = parts.ids
-        self._router = parts.dispatcher.router
         self._dispatcher_thread = parts.dispatcher.thread
         self._id = next(parts.ids)
         self._callback = None if callback is None else guarded(callback, "stream")
+        # Without a callback, the thread that reads drains a sink of the stream's own: no other
+        # thread is woken on the way. With one, the dispatcher thread runs it.
+        self._router = parts.dispatcher.router if callback else CompletionRouter()
+        self._reading = threading.Lock()  # one thread drains the stream's own sink at a time
         self._buffer = ResponseBuffer(self._engine, self._id)
-        self._changed = threading.Condition()
+        self._ended = threading.Event()
         self._closing = False
         self._router.start_stream(self._engine, self._id, self._on_response, self._on_end, stream_timeout, headers,
                                   max_buffered)
@@ -49,33 +56,45 @@ class Stream(StreamSends):
     def _send(self, arguments: tuple) -> None:
         self._router.send(self._engine, self._id, next(self._ids), arguments)
 
-    # ---- receiving (dispatcher thread) ----
+    # ---- receiving: on the dispatcher thread, or on the reading thread while it drains ----
 
     def _on_response(self, result: Optional[InferResult], error: Optional[InferenceServerError]) -> None:
-        if self._callback is not None:
-            self._callback(result, error)
-            self._engine.stream_consumed(self._id, 1)
-            return
-        with self._changed:
+        if self._callback is None:
             self._buffer.put(result, error)
-            self._changed.notify_all()
+            return
+        self._callback(result, error)
+        self._engine.stream_consumed(self._id, 1)
 
     def _on_end(self, _: Any, error: Optional[InferenceServerError]) -> None:
         if self._callback is not None and error is not None and not self._closing:
             self._callback(None, error)
-        with self._changed:
-            self._buffer.end(error)
-            self._changed.notify_all()
+        self._buffer.end(error)
+        self._ended.set()
+
+    def _drain_until(self, ready: Callable[[], bool], timeout: Optional[float]) -> bool:
+        """Drains the stream's own sink until `ready()`; False if `timeout` seconds pass first."""
+        deadline = None if timeout is None else time.monotonic() + timeout
+        with self._reading:
+            while not ready():
+                if self._router.drain_all():
+                    continue
+                wait_ms = _WAIT_SLICE_MS  # in slices, so that Ctrl-C is seen
+                if deadline is not None:
+                    left = deadline - time.monotonic()
+                    if left <= 0:
+                        return False
+                    wait_ms = min(wait_ms, int(left * 1000) + 1)
+                self._router.sink.wait(wait_ms)
+        return True
 
     # ---- reading ----
 
     def _take(self, timeout: Optional[float]) -> InferResult:
         if self._callback is not None:
             raise RuntimeError("this stream delivers its responses to its callback; it cannot be iterated")
-        with self._changed:
-            if not self._changed.wait_for(self._buffer.ready, timeout):
-                raise TimeoutError(f"no stream response within {timeout} s")
-            return self._buffer.take()
+        if not self._drain_until(self._buffer.ready, timeout):
+            raise TimeoutError(f"no stream response within {timeout} s")
+        return self._buffer.take()
 
     def __iter__(self) -> "Stream":
         return self
@@ -96,7 +115,12 @@ class Stream(StreamSends):
     @property
     def ended(self) -> bool:
         """Whether the stream is over (no more responses will come)."""
-        return self._buffer.ended
+        if self._callback is None and not self._ended.is_set() and self._reading.acquire(blocking=False):
+            try:
+                self._router.drain_all()
+            finally:
+                self._reading.release()
+        return self._ended.is_set()
 
     def close(self, cancel_requests: bool = False) -> None:
         """Ends the stream. ``cancel_requests=True`` cancels it at once (readers get a
@@ -109,9 +133,10 @@ class Stream(StreamSends):
         elif not self._closing:
             self._engine.stream_close(self._id)
         self._closing = True
-        if threading.current_thread() is not self._dispatcher_thread:
-            with self._changed:
-                self._changed.wait_for(lambda: self._buffer.ended)
+        if self._callback is None:
+            self._drain_until(self._ended.is_set, None)
+        elif threading.current_thread() is not self._dispatcher_thread:
+            self._ended.wait()
 
     def __enter__(self) -> "Stream":
         return self
@@ -121,7 +146,7 @@ class Stream(StreamSends):
         self.close(cancel_requests=exc_type is not None)
 
     def __repr__(self) -> str:
-        state = "ended" if self._buffer.ended else "closing" if self._closing else "open"
+        state = "ended" if self._ended.is_set() else "closing" if self._closing else "open"
         return f"<tritonlink.Stream {state}>"
 
 

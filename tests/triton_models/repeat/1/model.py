@@ -1,10 +1,17 @@
 """repeat (decoupled): one response per element of IN, each after DELAY_MS[i] ms when DELAY_MS
-is given, then the final flag alone."""
+is given, then the final flag alone.
+
+While it waits it looks every few milliseconds whether the client cancelled the request, and
+then stops: a test that cancels a stream of long delays must not leave an instance busy
+working through them.
+"""
 
 import time
 
 import numpy as np
 import triton_python_backend_utils as pb_utils
+
+POLL_SECONDS = 0.005
 
 
 class TritonPythonModel:
@@ -27,8 +34,9 @@ class TritonPythonModel:
             )
             return
         for index, value in enumerate(values):
-            # Sleeping here holds this model's one instance: fine for a test model.
-            time.sleep(float(delays_ms[index]) / 1000.0)
+            # Sleeping here holds this instance: fine for a test model.
+            if not self._wait(request, float(delays_ms[index]) / 1000.0):
+                break
             sender.send(
                 pb_utils.InferenceResponse(
                     output_tensors=[
@@ -38,3 +46,15 @@ class TritonPythonModel:
                 )
             )
         sender.send(flags=pb_utils.TRITONSERVER_RESPONSE_COMPLETE_FINAL)
+
+    @staticmethod
+    def _wait(request, seconds):
+        """Sleeps `seconds`; False as soon as the request is cancelled."""
+        deadline = time.monotonic() + seconds
+        while True:
+            if request.is_cancelled():
+                return False
+            left = deadline - time.monotonic()
+            if left <= 0:
+                return True
+            time.sleep(min(POLL_SECONDS, left))
