@@ -332,17 +332,13 @@ class StreamRunner {
   // Ends the stream, once: half-closes it when nothing is outstanding, cancels it otherwise
   // (the server may be waiting for us to read); returns the server's status.
   grpc::Status finish() {
-    finished_ = true;
     if (outstanding_ > 0 || reading_ || writing_) {
       context_.TryCancel();
     } else {
       stream_->WritesDone(tag(Op::kWritesDone));
       await(Op::kWritesDone);
     }
-    grpc::Status status;
-    stream_->Finish(&status, tag(Op::kFinish));
-    await(Op::kFinish);
-    return status;
+    return receive_status();
   }
 
   ~StreamRunner() {
@@ -372,7 +368,17 @@ class StreamRunner {
     reading_ = true;
   }
 
-  // The next completion, its operation marked done; a failed write or read means the stream ended.
+  // Waits for the stream's status, once.
+  grpc::Status receive_status() {
+    finished_ = true;
+    grpc::Status status;
+    stream_->Finish(&status, tag(Op::kFinish));
+    await(Op::kFinish);
+    return status;
+  }
+
+  // The next completion, its operation marked done. A failed write or read means the stream
+  // ended: its status says why (cancelling first would replace it with CANCELLED).
   Op next() {
     void* raw_tag = nullptr;
     bool ok = false;
@@ -381,7 +387,7 @@ class StreamRunner {
     if (op == Op::kWrite) writing_ = false;
     if (op == Op::kRead) reading_ = false;
     if (!ok && (op == Op::kWrite || op == Op::kRead)) {
-      const grpc::Status status = finish();
+      const grpc::Status status = receive_status();
       throw std::runtime_error("ModelStreamInfer ended early: code " + std::to_string(status.error_code()) + ": " +
                                status.error_message());
     }
