@@ -214,8 +214,10 @@ async def _tritonclient_stream_asyncio(client: tc_aio.InferenceServerClient, mod
         async for result, error in responses:
             if error is not None:
                 raise error
-            loop.received(result.as_numpy(REPEAT_OUTPUT), final=(loop.responses + 1) % array.size == 0)
-            room.set()
+            final = (loop.responses + 1) % array.size == 0
+            loop.received(result.as_numpy(REPEAT_OUTPUT), final)
+            if final:
+                room.set()
             if loop.done:
                 elapsed = time.perf_counter() - began
     finally:
