@@ -1,4 +1,5 @@
-"""The ways of calling ModelInfer that the benchmarks compare, tritonlink's and tritonclient's.
+"""The ways of calling ModelInfer that the benchmarks compare, tritonlink's and tritonclient's
+(ModelStreamInfer's are in _stream_workloads).
 
 Each style is a function ``style(clients, model, array, total, in_flight) -> Run``: it sends
 ``total`` requests of ``array`` as INPUT0 to ``model``, keeps up to ``in_flight`` of them
@@ -119,24 +120,24 @@ class Clients:
 
 # ---- one request, each client ----
 
-def _check(array: Optional[np.ndarray], nbytes: int) -> None:
+def check_output(array: Optional[np.ndarray], nbytes: int) -> None:
     if array is None or array.nbytes != nbytes:
         got = None if array is None else array.nbytes
-        raise AssertionError(f"expected an OUTPUT0 of {nbytes} bytes, got {got}")
+        raise AssertionError(f"expected an output of {nbytes} bytes, got {got}")
 
 
-def tritonclient_inputs(array: np.ndarray) -> list:
-    infer_input = tc.InferInput(INPUT, list(array.shape), "FP32")
+def tritonclient_inputs(array: np.ndarray, name: str = INPUT, datatype: str = "FP32") -> list:
+    infer_input = tc.InferInput(name, list(array.shape), datatype)
     infer_input.set_data_from_numpy(array)
     return [infer_input]
 
 
 def tritonlink_infer(client: tritonlink.Client, model: str, array: np.ndarray) -> None:
-    _check(client.infer(model, {INPUT: array}).as_numpy(OUTPUT), array.nbytes)
+    check_output(client.infer(model, {INPUT: array}).as_numpy(OUTPUT), array.nbytes)
 
 
 def tritonclient_infer(client: tc.InferenceServerClient, model: str, array: np.ndarray) -> None:
-    _check(client.infer(model, tritonclient_inputs(array)).as_numpy(OUTPUT), array.nbytes)
+    check_output(client.infer(model, tritonclient_inputs(array)).as_numpy(OUTPUT), array.nbytes)
 
 
 # ---- styles ----
@@ -205,7 +206,7 @@ def _callbacks(start_call: Callable[[Callable], None], nbytes: int, total: int, 
             if error is not None:
                 errors.append(error)
             else:
-                _check(result.as_numpy(OUTPUT), nbytes)
+                check_output(result.as_numpy(OUTPUT), nbytes)
             if not errors and next(tickets) < total:
                 launch()
                 return
@@ -244,7 +245,7 @@ def tritonlink_futures(clients: Clients, model: str, array: np.ndarray, total: i
 
     def settle_oldest() -> None:
         start, future = pending.popleft()
-        _check(future.result().as_numpy(OUTPUT), array.nbytes)
+        check_output(future.result().as_numpy(OUTPUT), array.nbytes)
         latencies.append(time.perf_counter() - start)
 
     began = time.perf_counter()
@@ -263,7 +264,7 @@ def tritonlink_infer_many(clients: Clients, model: str, array: np.ndarray, total
     began = time.perf_counter()
     results = client.infer_many([(model, {INPUT: array})] * total, max_in_flight=in_flight)
     for result in results:
-        _check(result.as_numpy(OUTPUT), array.nbytes)
+        check_output(result.as_numpy(OUTPUT), array.nbytes)
     return Run(len(results), time.perf_counter() - began)
 
 
@@ -278,7 +279,7 @@ async def _workers(infer: Callable[[], Any], nbytes: int, total: int, in_flight:
             start = time.perf_counter()
             result = await infer()
             latencies.append(time.perf_counter() - start)
-            _check(result.as_numpy(OUTPUT), nbytes)
+            check_output(result.as_numpy(OUTPUT), nbytes)
 
     began = time.perf_counter()
     await asyncio.gather(*(worker() for _ in range(min(in_flight, total))))

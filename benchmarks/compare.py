@@ -2,10 +2,15 @@
 
     python benchmarks/compare.py [--real-triton] [--quick] [--json out.json]
 
-The floor is ``cpp_floor`` (csrc/tools, built by scripts/build_tools.sh): ModelInfer through the
-generated grpc++ stub, as a C++ user would write it. The embedded server runs in a child process
-(``python -m tritonlink serve``); ``--real-triton`` adds a real Triton (tests/real_triton.py, its
-Python-backend models are slow per request, so the floor there is mostly the server).
+The floor is ``cpp_floor`` (csrc/tools, built by scripts/build_tools.sh): ModelInfer and
+ModelStreamInfer through the generated grpc++ stub, as a C++ user would write it. The embedded
+server runs in a child process (``python -m tritonlink serve``); ``--real-triton`` adds a real
+Triton (tests/real_triton.py, its Python-backend models are slow per request, so the floor there
+is mostly the server).
+
+Streaming rows count responses/s on one stream to the decoupled ``repeat`` model (the responses
+that carry OUT; each request's empty final response is read but not counted): 1000 responses per
+request with one request at a time, and one response per request with 64 outstanding.
 
 Contenders run interleaved: for each measure, each round runs all of them once, in an order that
 rotates from round to round, and the table shows the median over rounds. Ratios are
@@ -38,6 +43,7 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import _servers  # noqa: E402
+import _stream_workloads as ws  # noqa: E402
 import _workloads as w  # noqa: E402
 
 SYNC_SIZES = [64, 64 * w.KiB, w.MiB, 16 * w.MiB, 64 * w.MiB]
@@ -45,6 +51,12 @@ SYNC_CALLS = {64: 1000, 64 * w.KiB: 500, w.MiB: 100, 16 * w.MiB: 10, 64 * w.MiB:
 THROUGHPUT_SIZES = [64, w.MiB]
 IN_FLIGHT = [1, 8, 64, 256]
 MEMORY_BYTES = 64 * w.MiB
+# Streams on the repeat model: (responses per request, requests outstanding on the one stream).
+STREAM_WORKLOADS = [(1000, 1), (1, 64)]
+# Each row sets a tritonlink stream style against a tritonclient one (names in ws.STREAM_STYLES).
+STREAM_PAIRS = [("iterator / start_stream", "tritonlink iterator", "tritonclient callbacks"),
+                ("callbacks / start_stream", "tritonlink callbacks", "tritonclient callbacks"),
+                ("asyncio / aio stream_infer", "tritonlink asyncio", "tritonclient asyncio")]
 
 LOWER, HIGHER = "lower", "higher"
 
@@ -121,10 +133,14 @@ class Floor:
             return cls(None)
         return cls(result.stdout.strip().splitlines()[-1])
 
-    def run(self, url: str, nbytes: int, *flags: str) -> Optional[dict]:
+    def infer(self, url: str, nbytes: int, *flags: str) -> Optional[dict]:
+        """A ModelInfer mode on the identity model with ``nbytes`` of FP32 input."""
+        return self.run(url, "--model", w.MODEL, "--bytes", str(nbytes), *flags)
+
+    def run(self, url: str, *flags: str) -> Optional[dict]:
         if self.binary is None:
             return None
-        command = [self.binary, "--url", url, "--model", w.MODEL, "--bytes", str(nbytes), *flags]
+        command = [self.binary, "--url", url, *flags]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             raise RuntimeError(f"{' '.join(command)} failed: {result.stderr.strip()}")
@@ -171,18 +187,23 @@ def measure_sync_latency(server: str, clients: w.Clients, floor: Floor, settings
 
 
 def _floor_sync(floor: Floor, url: str, nbytes: int, calls: int, warmup: int) -> tuple:
-    result = floor.run(url, nbytes, "--mode", "sync", "--requests", str(calls), "--warmup", str(warmup))
+    result = floor.infer(url, nbytes, "--mode", "sync", "--requests", str(calls), "--warmup", str(warmup))
     return (None, None) if result is None else (result["p50_us"], result["p99_us"])
 
 
-def _sized_run(style, clients: w.Clients, array: np.ndarray, in_flight: int, seconds: float,
-               sizes: Dict[str, int], key: str) -> float:
-    """infer/s of a run of about ``seconds``; the first call for a key is a pilot run (which
-    also warms up) that sizes the later ones."""
+def _pilot_requests(in_flight: int, responses_per_request: int = 1) -> int:
+    """Requests enough to warm up: twice the window, and some 32 responses."""
+    return max(2 * in_flight, 32 // responses_per_request)
+
+
+def _sized_run(style, clients: w.Clients, model: str, array: np.ndarray, in_flight: int, seconds: float,
+               sizes: Dict[str, int], key: str, responses_per_request: int = 1) -> float:
+    """Responses/s (infer/s for ModelInfer) of a run of about ``seconds``; the first call for a
+    key is a pilot run (which also warms up) that sizes the later ones."""
     if key not in sizes:
-        pilot = style(clients, w.MODEL, array, max(2 * in_flight, 32), in_flight)
-        sizes[key] = max(2 * in_flight, int(pilot.infer_per_s * seconds))
-    return style(clients, w.MODEL, array, sizes[key], in_flight).infer_per_s
+        pilot = style(clients, model, array, _pilot_requests(in_flight, responses_per_request), in_flight)
+        sizes[key] = max(2 * in_flight, int(pilot.infer_per_s * seconds / responses_per_request))
+    return style(clients, model, array, sizes[key], in_flight).infer_per_s
 
 
 def measure_throughput(server: str, clients: w.Clients, floor: Floor, settings: Settings) -> List[Row]:
@@ -199,8 +220,8 @@ def measure_throughput(server: str, clients: w.Clients, floor: Floor, settings: 
             for style_name, tritonlink_style, tritonclient_style in pairs:
                 for client, style in (("tritonlink", tritonlink_style), ("tritonclient", tritonclient_style)):
                     key = f"{client} {style_name}"
-                    contenders[key] = partial(_sized_run, style, clients, array, in_flight, settings.run_seconds,
-                                              sizes, key)
+                    contenders[key] = partial(_sized_run, style, clients, w.MODEL, array, in_flight,
+                                              settings.run_seconds, sizes, key)
             contenders["floor"] = partial(_floor_async, floor, clients.url, nbytes, in_flight, settings.run_seconds)
             rates = interleave(contenders, settings.rounds)
             label = f"{w.size_label(nbytes)} x{in_flight}"
@@ -216,8 +237,8 @@ def measure_throughput(server: str, clients: w.Clients, floor: Floor, settings: 
 
 
 def _floor_async(floor: Floor, url: str, nbytes: int, in_flight: int, seconds: float) -> Optional[float]:
-    result = floor.run(url, nbytes, "--mode", "async", "--in-flight", str(in_flight), "--seconds", str(seconds),
-                       "--requests", str(10**9), "--warmup", str(max(2 * in_flight, 32)))
+    result = floor.infer(url, nbytes, "--mode", "async", "--in-flight", str(in_flight), "--seconds", str(seconds),
+                         "--requests", str(10**9), "--warmup", str(_pilot_requests(in_flight)))
     return None if result is None else result["infer_per_s"]
 
 
@@ -241,13 +262,39 @@ def _python_peak_mib(client_name: str, url: str) -> float:
 
 
 def _floor_peak_mib(floor: Floor, url: str) -> Optional[float]:
-    result = floor.run(url, MEMORY_BYTES, "--mode", "memory")
+    result = floor.infer(url, MEMORY_BYTES, "--mode", "memory")
     return None if result is None else result["extra_peak_bytes"] / w.MiB
 
 
-def measure_streaming(server: str) -> List[Row]:
-    """Not measured yet: tritonlink has no streaming API."""
-    return [Row(server, "streaming responses/s", "responses/s", HIGHER, note="n/a: streaming not implemented yet")]
+def measure_streaming(server: str, clients: w.Clients, floor: Floor, settings: Settings) -> List[Row]:
+    """Responses/s on one ModelStreamInfer stream to the repeat model, by workload: every
+    stream style of both clients (see ws.STREAM_STYLES) and the floor's CompletionQueue."""
+    rows = []
+    for responses, in_flight in STREAM_WORKLOADS:
+        array = ws.repeat_payload(responses)
+        sizes: Dict[str, int] = {}
+        contenders: Dict[str, Callable[[], Optional[float]]] = {
+            name: partial(_sized_run, style, clients, ws.REPEAT_MODEL, array, in_flight, settings.run_seconds, sizes,
+                          name, responses)
+            for name, style in ws.STREAM_STYLES.items()}
+        contenders["floor"] = partial(_floor_stream, floor, clients.url, responses, in_flight, settings.run_seconds)
+        rates = interleave(contenders, settings.rounds)
+        label = f"{responses} per request x{in_flight}"
+        log(f"  stream {label}: " + ", ".join(f"{n} {median(v) or math.nan:,.0f}" for n, v in rates.items()))
+        for style_name, tritonlink_style, tritonclient_style in STREAM_PAIRS:
+            rows.append(Row(server, f"stream responses/s {label}, {style_name}", "responses/s", HIGHER,
+                            median(rates[tritonlink_style]), median(rates[tritonclient_style]), median(rates["floor"]),
+                            note=f"~{settings.run_seconds:g} s x {settings.rounds} rounds",
+                            samples={"tritonlink": rates[tritonlink_style], "tritonclient": rates[tritonclient_style],
+                                     "floor": rates["floor"]}))
+    return rows
+
+
+def _floor_stream(floor: Floor, url: str, responses: int, in_flight: int, seconds: float) -> Optional[float]:
+    result = floor.run(url, "--model", ws.REPEAT_MODEL, "--mode", "stream", "--responses", str(responses),
+                       "--in-flight", str(in_flight), "--seconds", str(seconds), "--requests", str(10**9),
+                       "--warmup", str(_pilot_requests(in_flight, responses)))
+    return None if result is None else result["responses_per_s"]
 
 
 def probe_memory(client_name: str, url: str) -> dict:
@@ -310,7 +357,7 @@ def format_table(rows: List[Row]) -> str:
     lines = [aligned(headers), "  ".join("-" * wd for wd in widths)] + [aligned(r) for r in body]
     lines += list(dict.fromkeys(f"{row.measure}: {row.note}" for row in rows if row.tritonlink is None and row.note))
     lines.append("ratios: tritonlink / other. 'better' says which way wins: for 'lower' (latency, memory) a ratio "
-                 "below 1 favours tritonlink; for 'higher' (infer/s) a ratio above 1 does.")
+                 "below 1 favours tritonlink; for 'higher' (infer/s, responses/s) a ratio above 1 does.")
     return "\n".join(lines)
 
 
@@ -331,10 +378,10 @@ def compare_on(server: str, url: str, floor: Floor, settings: Settings) -> List[
     try:
         rows = measure_sync_latency(server, clients, floor, settings)
         rows += measure_throughput(server, clients, floor, settings)
+        rows += measure_streaming(server, clients, floor, settings)
     finally:
         clients.close()
     rows += measure_memory(server, url, floor, settings)
-    rows += measure_streaming(server)
     return rows
 
 

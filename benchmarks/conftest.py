@@ -3,6 +3,7 @@ clients of both libraries, and helpers that time runs and record infer/s and lat
 
 TRITONLINK_BENCH_QUICK=1 makes every benchmark do a few iterations only (`make bench-quick`,
 with --benchmark-disable, runs each once so that CI keeps them working; its numbers mean nothing).
+TRITONLINK_BENCH_REAL_TRITON=1 runs them against a real Triton (tests/real_triton.py) instead.
 """
 
 from __future__ import annotations
@@ -18,6 +19,7 @@ import _servers
 from _workloads import Clients, Run, percentile_us
 
 QUICK = os.environ.get("TRITONLINK_BENCH_QUICK", "") not in ("", "0")
+REAL_TRITON = os.environ.get("TRITONLINK_BENCH_REAL_TRITON", "") not in ("", "0")
 
 # nodeid -> what the benchmark recorded in extra_info, for the summary at the end.
 _RECORDED: Dict[str, dict] = {}
@@ -30,8 +32,9 @@ def quick() -> bool:
 
 @pytest.fixture(scope="session")
 def server_url():
-    """The embedded server, in a process of its own: this process measures only the client."""
-    with _servers.embedded_server() as url:
+    """The embedded server (or a real Triton), in a process of its own: this process measures
+    only the client."""
+    with (_servers.real_triton_server() if REAL_TRITON else _servers.embedded_server()) as url:
         yield url
 
 
