@@ -1,5 +1,7 @@
 #include "stream_call.h"
 
+#include <optional>
+
 #include "byte_buffers.h"
 #include "unary_rpc.h"
 
@@ -101,7 +103,7 @@ void StreamCall::release_write(PendingWrite& write) {
   }
 }
 
-void StreamCall::deliver_response_locked() {
+Completion StreamCall::decode_response() {
   Completion event;
   event.id = id();
   event.kind = Completion::Kind::kStream;
@@ -116,8 +118,7 @@ void StreamCall::deliver_response_locked() {
                                 "a ModelStreamInferResponse with neither infer_response nor error_message");
   }
   event.response = std::move(decoded.response);
-  if (credits_ > 0) --credits_;
-  sink().push(std::move(event));
+  return event;
 }
 
 void StreamCall::end_locked() {
@@ -137,6 +138,10 @@ void StreamCall::end_locked() {
 }
 
 bool StreamCall::on_event(Event event, bool ok) {
+  // Decoded before taking the lock, so that senders and the consumer do not wait on it: the
+  // read buffer is the completion queue's alone until the next Read.
+  std::optional<Completion> response;
+  if (event == Event::kReadDone && ok) response = decode_response();
   std::lock_guard<std::mutex> lock(mu_);
   --operations_;
   switch (event) {
@@ -163,7 +168,8 @@ bool StreamCall::on_event(Event event, bool ok) {
     case Event::kReadDone:
       reading_ = false;
       if (ok) {
-        deliver_response_locked();
+        if (credits_ > 0) --credits_;
+        sink().push(std::move(*response));
         read_next_locked();
       } else {
         finish_locked();

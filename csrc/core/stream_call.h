@@ -47,7 +47,7 @@ class StreamCall final : public EngineCall {
   void write_next_locked();
   void read_next_locked();
   void finish_locked();
-  void deliver_response_locked();
+  Completion decode_response();  // of read_buffer_, which it clears
   void end_locked();  // delivers the final completion
   void release_write(PendingWrite& write);
 

@@ -29,7 +29,7 @@ class AsyncStream(StreamSends):
         self._ids = driver.ids
         self._router = driver.router
         self._id = next(driver.ids)
-        self._buffer = ResponseBuffer(self._engine, self._id)
+        self._buffer = ResponseBuffer(self._engine, self._id, max_buffered)
         self._waiters: List[asyncio.Future] = []
         self._closing = False
         self._router.start_stream(self._engine, self._id, self._on_response, self._on_end, stream_timeout, headers,
@@ -69,11 +69,12 @@ class AsyncStream(StreamSends):
         return self
 
     async def __anext__(self) -> InferResult:
-        try:
-            await self._wait(self._buffer.ready)
-        except asyncio.CancelledError:
-            self._engine.cancel(self._id)  # the reading task was cancelled: so is the stream
-            raise
+        if not self._buffer.ready():
+            try:
+                await self._wait(self._buffer.ready)
+            except asyncio.CancelledError:
+                self._engine.cancel(self._id)  # the reading task was cancelled: so is the stream
+                raise
         try:
             return self._buffer.take()
         except StopIteration:

@@ -47,7 +47,7 @@ class Stream(StreamSends):
         # thread is woken on the way. With one, the dispatcher thread runs it.
         self._router = parts.dispatcher.router if callback else CompletionRouter()
         self._reading = threading.Lock()  # one thread drains the stream's own sink at a time
-        self._buffer = ResponseBuffer(self._engine, self._id)
+        self._buffer = ResponseBuffer(self._engine, self._id, max_buffered)
         self._ended = threading.Event()
         self._closing = False
         self._router.start_stream(self._engine, self._id, self._on_response, self._on_end, stream_timeout, headers,
@@ -63,7 +63,7 @@ class Stream(StreamSends):
             self._buffer.put(result, error)
             return
         self._callback(result, error)
-        self._engine.stream_consumed(self._id, 1)
+        self._buffer.consumed()
 
     def _on_end(self, _: Any, error: Optional[InferenceServerError]) -> None:
         if self._callback is not None and error is not None and not self._closing:
@@ -72,19 +72,19 @@ class Stream(StreamSends):
         self._ended.set()
 
     def _drain_until(self, ready: Callable[[], bool], timeout: Optional[float]) -> bool:
-        """Drains the stream's own sink until `ready()`; False if `timeout` seconds pass first."""
+        """Drains the stream's own sink until `ready()`; False if `timeout` seconds pass first.
+        Called with self._reading held."""
         deadline = None if timeout is None else time.monotonic() + timeout
-        with self._reading:
-            while not ready():
-                if self._router.drain_all():
-                    continue
-                wait_ms = _WAIT_SLICE_MS  # in slices, so that Ctrl-C is seen
-                if deadline is not None:
-                    left = deadline - time.monotonic()
-                    if left <= 0:
-                        return False
-                    wait_ms = min(wait_ms, int(left * 1000) + 1)
-                self._router.sink.wait(wait_ms)
+        while not ready():
+            if self._router.drain_all():
+                continue
+            wait_ms = _WAIT_SLICE_MS  # in slices, so that Ctrl-C is seen
+            if deadline is not None:
+                left = deadline - time.monotonic()
+                if left <= 0:
+                    return False
+                wait_ms = min(wait_ms, int(left * 1000) + 1)
+            self._router.sink.wait(wait_ms)
         return True
 
     # ---- reading ----
@@ -92,9 +92,10 @@ class Stream(StreamSends):
     def _take(self, timeout: Optional[float]) -> InferResult:
         if self._callback is not None:
             raise RuntimeError("this stream delivers its responses to its callback; it cannot be iterated")
-        if not self._drain_until(self._buffer.ready, timeout):
-            raise TimeoutError(f"no stream response within {timeout} s")
-        return self._buffer.take()
+        with self._reading:
+            if not self._buffer.ready() and not self._drain_until(self._buffer.ready, timeout):
+                raise TimeoutError(f"no stream response within {timeout} s")
+            return self._buffer.take()
 
     def __iter__(self) -> "Stream":
         return self
@@ -134,7 +135,8 @@ class Stream(StreamSends):
             self._engine.stream_close(self._id)
         self._closing = True
         if self._callback is None:
-            self._drain_until(self._ended.is_set, None)
+            with self._reading:
+                self._drain_until(self._ended.is_set, None)
         elif threading.current_thread() is not self._dispatcher_thread:
             self._ended.wait()
 

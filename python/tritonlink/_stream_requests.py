@@ -69,17 +69,27 @@ class StreamSends:
 
 
 class ResponseBuffer:
-    """Delivered responses not yet read, and the stream's end once it comes. Reading one
-    gives the stream room for one more (AsyncEngine.stream_consumed)."""
+    """Delivered responses not yet read, and the stream's end once it comes. Reading them gives
+    the stream room for as many more (AsyncEngine.stream_consumed), handed back in batches: the
+    stream stops only once max_buffered are unreturned, and a batch is at most a quarter of that."""
 
-    __slots__ = ("_engine", "_stream_id", "_items", "ended", "_end_error")
+    __slots__ = ("_engine", "_stream_id", "_items", "ended", "_end_error", "_unreturned", "_batch")
 
-    def __init__(self, engine: Any, stream_id: int) -> None:
+    def __init__(self, engine: Any, stream_id: int, max_buffered: int) -> None:
         self._engine = engine
         self._stream_id = stream_id
         self._items: collections.deque = collections.deque()
         self.ended = False
         self._end_error: Optional[BaseException] = None
+        self._unreturned = 0
+        self._batch = max(1, max_buffered // 4)
+
+    def consumed(self) -> None:
+        """One delivered response was read (or handed to a callback)."""
+        self._unreturned += 1
+        if self._unreturned >= self._batch:
+            self._engine.stream_consumed(self._stream_id, self._unreturned)
+            self._unreturned = 0
 
     def put(self, result: Any, error: Optional[BaseException]) -> None:
         self._items.append((result, error))
@@ -97,7 +107,7 @@ class ResponseBuffer:
         everything before its end was read; an end with an error raises it, once."""
         if self._items:
             result, error = self._items.popleft()
-            self._engine.stream_consumed(self._stream_id, 1)
+            self.consumed()
             if error is not None:
                 raise error
             return result
