@@ -77,3 +77,26 @@ def test_async_control_methods_return_awaitables():
 def test_infer_called_with_an_unknown_option_names_it():
     with tritonlink.Client("localhost:1") as client, pytest.raises(TypeError, match="bogus"):
         client.infer("m", {}, bogus=1)
+
+
+KEYWORD_ONLY = inspect.Parameter.KEYWORD_ONLY
+EMPTY_FINAL = [("enable_empty_final_response", False, KEYWORD_ONLY)]
+
+
+@pytest.mark.parametrize("method", [tritonlink.Client.infer_stream, AsyncClient.infer_stream])
+def test_infer_stream_takes_the_infer_options_and_asks_for_the_empty_final_response_by_keyword(method):
+    assert parameters(method) == positional(
+        [("self", EMPTY), ("model_name", EMPTY), ("inputs", EMPTY)] + INFER_OPTIONS) + EMPTY_FINAL
+
+
+def test_stream_send_takes_the_request_options_but_the_streams_own():
+    stream_wide = {"client_timeout", "headers", "compression_algorithm"}
+    expected = positional([("self", EMPTY), ("model_name", EMPTY), ("inputs", EMPTY)]
+                          + [o for o in INFER_OPTIONS if o[0] not in stream_wide]) + EMPTY_FINAL
+    assert parameters(tritonlink.Stream.send) == expected
+    assert parameters(tritonlink.aio.AsyncStream.send) == expected
+
+
+def test_streams_open_with_the_same_options_on_both_clients_but_the_callback():
+    sync = [p for p in parameters(tritonlink.Client.stream) if p[0] != "callback"]
+    assert sync == parameters(AsyncClient.stream)

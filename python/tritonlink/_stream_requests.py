@@ -4,10 +4,9 @@ and the buffer of delivered responses whose reading returns room to the stream."
 from __future__ import annotations
 
 import collections
-from typing import Any, Iterable, Mapping, Optional, Union
+from typing import Any, Optional
 
-from ._arguments import infer_arguments
-from ._tensors import InferRequestedOutput, InputsArg
+from ._arguments import takes_infer_options
 
 # Large enough that a fast consumer never waits on the network, small enough that a slow one
 # holds little memory: past it the stream stops reading and HTTP/2 flow control pushes back.
@@ -34,37 +33,21 @@ class StreamSends:
     """``send()``, written once for Stream and AsyncStream: each says in ``_send`` how a
     checked request goes out (AsyncStream's returns an awaitable)."""
 
-    def _send(self, arguments: tuple) -> Any:
-        raise NotImplementedError
+    _call_headers = None  # a stream's headers are the stream's own, sent when it opens
 
-    def send(
-        self,
-        model_name: str,
-        inputs: InputsArg,
-        outputs: Optional[Iterable[InferRequestedOutput]] = None,
-        model_version: str = "",
-        request_id: str = "",
-        parameters: Optional[Mapping[str, Any]] = None,
-        sequence_id: Union[int, str] = 0,
-        sequence_start: bool = False,
-        sequence_end: bool = False,
-        priority: int = 0,
-        timeout: Optional[int] = None,
-        enable_empty_final_response: bool = False,
-    ) -> Any:
+    @takes_infer_options(without=("client_timeout", "headers", "compression_algorithm"))
+    def send(self, arguments: tuple, *, enable_empty_final_response: bool = False) -> Any:
         """Queues one request on the stream; returns without waiting for its responses.
 
-        Arguments as for :meth:`tritonlink.Client.infer`. ``enable_empty_final_response`` asks
-        a decoupled model for an empty response that only carries the final flag, so that the
-        end of each request is seen (:meth:`InferResult.is_final_response`). Raises
-        InferenceServerError (FAILED_PRECONDITION) once the stream is closed or has ended.
+        ``enable_empty_final_response`` asks a decoupled model for an empty response that only
+        carries the final flag, so that the end of each request is seen
+        (:meth:`InferResult.is_final_response`). Raises InferenceServerError
+        (FAILED_PRECONDITION) once the stream is closed or has ended. The stream's deadline,
+        headers and compression are the stream's own (``Client.stream``).
         """
         if not isinstance(enable_empty_final_response, bool):
             raise TypeError(
                 f"enable_empty_final_response must be a bool, not {type(enable_empty_final_response).__name__}")
-        arguments = infer_arguments(model_name, inputs, outputs, model_version, request_id, parameters,
-                                    sequence_id=sequence_id, sequence_start=sequence_start,
-                                    sequence_end=sequence_end, priority=priority, timeout=timeout)
         return self._send(with_empty_final_response(arguments) if enable_empty_final_response else arguments)
 
 
