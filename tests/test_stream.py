@@ -300,3 +300,19 @@ def test_asyncio_stream_error_names_its_request_and_the_stream_goes_on(server):
                 return failure.value.request_id, [(await stream.__anext__()).id for _ in range(2)]
 
     assert asyncio.run(main()) == ("bad", ["good", "good"])
+
+
+def test_a_stream_dropped_while_open_is_cancelled(embedded_server):
+    import gc
+
+    with tritonlink.Client(embedded_server.url) as client:
+        stream = client.stream()
+        stream.send("repeat", repeat_inputs(3, delay_ms=60_000))
+        engine = client._async_parts().engine
+        assert engine.in_flight == 1
+        del stream
+        gc.collect()
+        deadline = time.monotonic() + 5
+        while engine.in_flight and time.monotonic() < deadline:
+            time.sleep(0.01)
+        assert engine.in_flight == 0

@@ -10,7 +10,7 @@ import asyncio
 from typing import Any, AsyncIterator, Awaitable, Callable, List, Optional
 
 from ._result import InferResult
-from ._stream_requests import ResponseBuffer, StreamSends, check_max_buffered, final_step
+from ._stream_requests import ResponseBuffer, StreamSends, cancel_when_dropped, check_max_buffered, final_step
 from .errors import InferenceServerError
 
 
@@ -32,6 +32,7 @@ class AsyncStream(StreamSends):
         self._buffer = ResponseBuffer(self._engine, self._id, max_buffered)
         self._waiters: List[asyncio.Future] = []
         self._closing = False
+        cancel_when_dropped(self, self._engine, self._id)
         self._router.start_stream(self._engine, self._id, self._on_response, self._on_end, stream_timeout, headers,
                                   max_buffered)
 

@@ -14,7 +14,7 @@ from typing import Any, Callable, Iterator, Optional
 from ._completions import CompletionRouter
 from ._dispatcher import guarded
 from ._result import InferResult
-from ._stream_requests import ResponseBuffer, StreamSends, check_max_buffered, final_step
+from ._stream_requests import ResponseBuffer, StreamSends, cancel_when_dropped, check_max_buffered, final_step
 from .errors import InferenceServerError
 
 _WAIT_SLICE_MS = 100
@@ -50,6 +50,7 @@ class Stream(StreamSends):
         self._buffer = ResponseBuffer(self._engine, self._id, max_buffered)
         self._ended = threading.Event()
         self._closing = False
+        cancel_when_dropped(self, self._engine, self._id)
         self._router.start_stream(self._engine, self._id, self._on_response, self._on_end, stream_timeout, headers,
                                   max_buffered)
 

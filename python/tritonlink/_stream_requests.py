@@ -4,6 +4,7 @@ and the buffer of delivered responses whose reading returns room to the stream."
 from __future__ import annotations
 
 import collections
+import weakref
 from typing import Any, Optional
 
 from ._arguments import takes_infer_options
@@ -19,6 +20,12 @@ def check_max_buffered(value: Any) -> int:
     if isinstance(value, bool) or not isinstance(value, int) or value < 1:
         raise ValueError(f"max_buffered must be a positive int, got {value!r}")
     return value
+
+
+def cancel_when_dropped(stream: Any, engine: Any, stream_id: int) -> None:
+    """A stream object dropped while open cancels its call, rather than leaving it open until
+    the client closes (a stream that still has a callback to run is kept referenced)."""
+    weakref.finalize(stream, engine.cancel, stream_id).atexit = False  # clients close at exit anyway
 
 
 def with_empty_final_response(arguments: tuple) -> tuple:
