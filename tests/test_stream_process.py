@@ -108,10 +108,10 @@ def test_a_server_killed_mid_stream_ends_every_waiter_with_an_unavailable_error(
         client.close()
 
 
-def test_a_program_that_never_closes_its_stream_still_exits(embedded_server):
+def test_a_program_that_never_closes_its_stream_still_exits(server):
     code = f"""
 import numpy as np, tritonlink
-c = tritonlink.Client({embedded_server.url!r})
+c = tritonlink.Client({server.url!r})
 s = c.stream()
 s.send("repeat", {{"IN": np.arange(3, dtype=np.int32), "DELAY_MS": np.full(3, 60000, np.uint32)}})
 c.stream(callback=lambda r, e: None).send("repeat", {{"IN": np.arange(3, dtype=np.int32)}})
