@@ -119,7 +119,15 @@ def test_statistics_count_n_inferences_as_ints(control, server):
     n = 5
     before = control.get_inference_statistics("identity")["model_stats"][0]
     infer_identity(server.url, n)
-    stats = control.get_inference_statistics("identity", "1")["model_stats"]
+    # Triton counts a request once its response is on the way, so the last one may land a
+    # moment after the client has it.
+    deadline = time.monotonic() + 5
+    while True:
+        stats = control.get_inference_statistics("identity", "1")["model_stats"]
+        counted = min(stats[0].get(f, 0) - before.get(f, 0) for f in ("inference_count", "execution_count"))
+        if counted >= n or time.monotonic() > deadline:
+            break
+        time.sleep(0.01)
     assert len(stats) == 1
     after = stats[0]
     assert after["name"] == "identity" and after["version"] == "1"
