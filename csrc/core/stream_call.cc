@@ -68,7 +68,11 @@ void StreamCall::write_next_locked() {
   if (!writes_.empty()) {
     writing_ = true;
     ++operations_;
-    stream_->Write(writes_.front().message, tag(Event::kWriteDone));
+    // With more requests queued behind it, gRPC may hold this one back to send them together
+    // (fewer sendmsg calls); the last one queued goes without the hint, which flushes.
+    grpc::WriteOptions options;
+    if (writes_.size() > 1) options.set_buffer_hint();
+    stream_->Write(writes_.front().message, options, tag(Event::kWriteDone));
   } else if (writes_closed_ && !writes_done_sent_) {
     writes_done_sent_ = true;
     ++operations_;
