@@ -41,8 +41,10 @@ grpc::Status StreamCall::send(uint64_t send_id, const InferRequest& request, boo
 }
 
 void StreamCall::consumed(size_t count) {
+  credits_.fetch_add(count);
+  // Pairs with read_next_locked(): either it sees these credits, or this sees it paused.
+  if (!read_paused_.load()) return;
   std::lock_guard<std::mutex> lock(mu_);
-  credits_ += count;
   read_next_locked();
 }
 
@@ -82,7 +84,11 @@ void StreamCall::write_next_locked() {
 
 void StreamCall::read_next_locked() {
   if (!started_ || reading_ || finishing_) return;
-  if (credits_ == 0 && !unlimited_reads_) return;
+  if (credits_.load() == 0 && !unlimited_reads_) {
+    read_paused_.store(true);
+    if (credits_.load() == 0) return;  // consumed() will see the pause and read
+  }
+  read_paused_.store(false);
   reading_ = true;
   ++operations_;
   stream_->Read(&read_buffer_, tag(Event::kReadDone));
@@ -172,7 +178,7 @@ bool StreamCall::on_event(Event event, bool ok) {
     case Event::kReadDone:
       reading_ = false;
       if (ok) {
-        if (credits_ > 0) --credits_;
+        if (credits_.load() > 0) credits_.fetch_sub(1);  // only this thread takes credits
         sink().push(std::move(*response));
         read_next_locked();
       } else {

@@ -4,6 +4,7 @@
 // control, not client memory, absorbs a slow consumer.
 #pragma once
 
+#include <atomic>
 #include <deque>
 #include <mutex>
 
@@ -56,7 +57,10 @@ class StreamCall final : public EngineCall {
   std::deque<PendingWrite> writes_;  // while writing_, the front one is with gRPC
   grpc::ByteBuffer read_buffer_;
   grpc::Status status_;
-  size_t credits_;          // responses that may still be delivered before reading waits
+  // Responses that may still be delivered before reading waits; the consumer adds to it
+  // without the lock, which it takes only when reading has paused for want of credits.
+  std::atomic<size_t> credits_;
+  std::atomic<bool> read_paused_{false};
   int operations_ = 0;      // gRPC operations started and not yet reported back
   bool started_ = false;
   bool writing_ = false;
