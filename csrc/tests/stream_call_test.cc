@@ -111,7 +111,9 @@ TEST(stream_delivers_responses_in_order_then_one_final_end) {
   CHECK(tally.responses.back().response && tally.responses.back().response->is_final());
   CHECK(tally.ends.size() == 1 && tally.ends[0].status.ok());
   // The engine lets the call go just after its final completion is pushed.
-  for (int spins = 0; spins < 100 && engine.in_flight() > 0; ++spins) std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  for (int spins = 0; spins < 100 && engine.in_flight() > 0; ++spins) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
   CHECK(engine.in_flight() == 0);
   grpc::Status after = engine.stream_send(1, 3, repeat.request, &lent);
   CHECK(after.error_code() == grpc::StatusCode::FAILED_PRECONDITION);
