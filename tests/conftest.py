@@ -42,9 +42,16 @@ def embedded_server():
 
 
 @pytest.fixture(scope="session")
-def real_triton_server():
+def real_triton_process():
     with RealTritonServer(extra_args=[f"--grpc-header-forward-pattern={HEADER_FORWARD_PATTERN}"]) as server:
-        yield ServerUnderTest("triton", server.grpc_url)
+        yield server
+
+
+@pytest.fixture
+def real_triton_server(real_triton_process):
+    # A server that aborted during an earlier test (see restart_if_dead) is replaced.
+    real_triton_process.restart_if_dead()
+    return ServerUnderTest("triton", real_triton_process.grpc_url)
 
 
 @pytest.fixture(params=["embedded", pytest.param("triton", marks=pytest.mark.real_triton)])
