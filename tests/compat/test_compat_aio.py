@@ -29,29 +29,36 @@ def test_aio_health_metadata_and_infer(api, server):
     np.testing.assert_array_equal(asyncio.run(main()), np.arange(16, dtype=np.float32) + 1)
 
 
-def test_aio_stream_infer_yields_every_response(api, server):
+def test_aio_stream_infer_yields_every_response_and_ends_when_all_are_answered(api, server):
     async def requests():
         for request_id, values in (("a", [1, 2]), ("b", [3])):
-            yield {"model_name": "repeat", "inputs": [int_input(api.aio, "IN", values)], "request_id": request_id,
-                   "enable_empty_final_response": True}
+            yield {"model_name": "repeat", "inputs": [int_input(api.aio, "IN", values)], "request_id": request_id}
 
     async def main():
         async with api.aio.InferenceServerClient(server.url) as client:
             seen = []
             async for result, error in client.stream_infer(inputs_iterator=requests()):
                 assert error is None, error
-                response = result.get_response()
-                if response.parameters["triton_final_response"].bool_param:
-                    seen.append((response.id, "final"))
-                    if len([s for s in seen if s[1] == "final"]) == 2:
-                        break
-                else:
-                    seen.append((response.id, int(result.as_numpy("OUT")[0])))
+                seen.append((result.get_response().id, int(result.as_numpy("OUT")[0])))
             return seen
 
-    seen = asyncio.run(main())
-    assert [s for s in seen if s[0] == "a"] == [("a", 1), ("a", 2), ("a", "final")]
-    assert [s for s in seen if s[0] == "b"] == [("b", 3), ("b", "final")]
+    seen = asyncio.run(asyncio.wait_for(main(), 60))
+    assert [s for s in seen if s[0] == "a"] == [("a", 1), ("a", 2)]
+    assert [s for s in seen if s[0] == "b"] == [("b", 3)]
+
+
+def test_aio_stream_infer_can_be_cancelled(api, server):
+    async def requests():
+        yield {"model_name": "repeat", "inputs": [int_input(api.aio, "IN", list(range(1000)))], "request_id": "long"}
+
+    async def main():
+        async with api.aio.InferenceServerClient(server.url) as client:
+            responses = client.stream_infer(requests())
+            first, error = await responses.__anext__()
+            assert error is None and first.as_numpy("OUT").tolist() == [0]
+            assert responses.cancel()
+
+    asyncio.run(asyncio.wait_for(main(), 60))
 
 
 def test_aio_sequence_on_stream_infer(api, server):

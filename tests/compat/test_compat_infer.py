@@ -36,7 +36,6 @@ def test_infer_returns_the_requested_outputs(api, triton_client):
     assert results.get_response().model_name == "add_sub"
     output = results.get_output("OUTPUT0")
     assert (output.name, output.datatype, list(output.shape)) == ("OUTPUT0", "FP32", [16])
-    assert results.get_output("OUTPUT0", as_json=True)["shape"] == ["16"]
     assert results.get_response(as_json=True)["id"] == "req-1"
 
 

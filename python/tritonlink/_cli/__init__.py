@@ -14,7 +14,7 @@ import sys
 from typing import Optional, Sequence
 
 from ..errors import DeadlineExceededError, InferenceServerError, ServerUnavailableError
-from . import bench, infer, inspect, local
+from . import bench, describe, infer, local
 from ._connect import UsageError
 
 EXIT_OK, EXIT_SERVER_ERROR, EXIT_USAGE, EXIT_UNREACHABLE = 0, 1, 2, 3
@@ -24,7 +24,7 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser = argparse.ArgumentParser(prog="tritonlink", description=__doc__,
                                      formatter_class=argparse.RawDescriptionHelpFormatter)
     commands = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-    for group in (local, inspect, infer, bench):
+    for group in (local, describe, infer, bench):
         group.add_commands(commands)
     args = parser.parse_args(argv)
     try:

@@ -72,7 +72,16 @@ class ClosedLoop:
             self._started += 1
             self._in_flight += 1
         start = time.perf_counter()
-        self._client.async_infer(self._model, self._inputs, lambda result, error: self._finished(start, error))
+        try:
+            self._client.async_infer(self._model, self._inputs, lambda result, error: self._finished(start, error))
+        except Exception as error:  # refused before sending (bad inputs, closed client): stop starting
+            with self._lock:
+                self._in_flight -= 1
+                self.errors += 1
+                self.first_error = self.first_error or error
+                self._limit = self._started
+                if self._in_flight == 0:
+                    self.done.set()
 
     def _finished(self, start: float, error: Optional[BaseException]) -> None:
         now = time.perf_counter()

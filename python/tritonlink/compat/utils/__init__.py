@@ -23,6 +23,8 @@ def np_to_triton_dtype(np_dtype: Any) -> Optional[str]:
 
 def triton_to_np_dtype(dtype: str) -> Optional[type]:
     """The numpy scalar type of a Triton datatype (BYTES: numpy.object_), or None."""
+    if dtype == "BOOL":
+        return bool  # what tritonclient returns: Python's bool, not numpy.bool_
     try:
         return _datatypes.numpy_dtype(dtype).type
     except ValueError:

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from typing import Any, AsyncIterator, Callable
+from typing import Any, Callable, Optional
 
 from ....aio import AsyncClient
 from ....errors import InferenceServerException
@@ -33,29 +33,13 @@ class InferenceServerClient(ControlPlane, Plugins):
     async def infer(self, *args, **kwargs) -> InferResult:
         return InferResult(await self._native.infer(**infer_request(*args, **kwargs)))
 
-    async def stream_infer(self, inputs_iterator, stream_timeout=None, headers=None,
-                           compression_algorithm=None) -> AsyncIterator[tuple]:
+    def stream_infer(self, inputs_iterator, stream_timeout=None, headers=None, compression_algorithm=None):
         """Sends each request dict (async_stream_infer's arguments) that ``inputs_iterator``
-        yields on one stream, and yields ``(result, error)`` for each response until the server
-        has answered them all."""
+        yields on one stream; the returned async iterator yields ``(result, error)`` for each
+        response until the server has answered them all, and its ``cancel()`` ends the stream."""
         if compression_algorithm is not None:
             raise NotImplementedError("tritonlink streams are not compressed: leave compression_algorithm None")
-        async with self._native.stream(stream_timeout=stream_timeout, headers=headers) as stream:
-            sending = asyncio.ensure_future(_send_all(stream, inputs_iterator))
-            try:
-                while True:
-                    try:
-                        result = await stream.__anext__()
-                    except StopAsyncIteration:
-                        break
-                    except InferenceServerException as error:  # a failed request; the stream goes on
-                        yield None, error
-                    else:
-                        yield InferResult(result), None
-            finally:
-                sending.cancel()
-        if sending.done() and not sending.cancelled() and sending.exception() is not None:
-            raise sending.exception()  # the inputs iterator failed
+        return _Responses(lambda: self._native.stream(stream_timeout=stream_timeout, headers=headers), inputs_iterator)
 
     async def close(self) -> None:
         await self._native.close()
@@ -65,6 +49,40 @@ class InferenceServerClient(ControlPlane, Plugins):
 
     async def __aexit__(self, *exc_info: Any) -> None:
         await self.close()
+
+
+class _Responses:
+    """What stream_infer returns. The stream opens at the first read, on the running loop."""
+
+    def __init__(self, open_stream: Callable[[], Any], inputs_iterator: Any) -> None:
+        self._open_stream = open_stream
+        self._inputs = inputs_iterator
+        self._stream: Optional[Any] = None
+        self._sending: Optional[asyncio.Future] = None
+
+    def __aiter__(self) -> "_Responses":
+        return self
+
+    async def __anext__(self) -> tuple:
+        if self._stream is None:
+            self._stream = self._open_stream()
+            self._sending = asyncio.ensure_future(_send_all(self._stream, self._inputs))
+        try:
+            return InferResult(await self._stream.__anext__()), None
+        except StopAsyncIteration:
+            if self._sending.done() and not self._sending.cancelled() and self._sending.exception() is not None:
+                raise self._sending.exception() from None  # the inputs iterator failed
+            raise
+        except InferenceServerException as error:  # a failed request (or the stream's end)
+            return None, error
+
+    def cancel(self) -> bool:
+        """Cancels the stream and what is in flight on it; False if it had already ended."""
+        if self._stream is None or self._stream.ended:
+            return False
+        self._sending.cancel()
+        asyncio.ensure_future(self._stream.close(cancel_requests=True))
+        return True
 
 
 async def _send_all(stream: Any, inputs_iterator: Any) -> None:
