@@ -100,6 +100,8 @@ def test_basic_auth_plugin_sends_the_authorization_header(api, triton_client):
     tensor.set_data_from_numpy(np.zeros(1, np.float32))
     seen = json.loads(triton_client.infer("echo_parameters", [tensor]).as_numpy("PARAMETERS")[0])
     assert seen["parameters"]["authorization"] == "Basic dXNlcjpzZWNyZXQ="
+    with pytest.raises(api.grpc.InferenceServerException):
+        triton_client.register_plugin(api.auth.BasicAuth("other", "secret"))
     triton_client.unregister_plugin()
     assert triton_client.plugin() is None
 

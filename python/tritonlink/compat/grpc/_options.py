@@ -7,6 +7,8 @@ from __future__ import annotations
 import inspect
 from typing import Any, Callable, Optional
 
+from ...errors import InferenceServerException
+
 
 class KeepAliveOptions:
     """gRPC keepalive settings, with tritonclient's defaults."""
@@ -58,7 +60,7 @@ class Plugins:
 
     def register_plugin(self, plugin: Callable[[Request], None]) -> None:
         if self._plugin is not None:
-            raise ValueError("a plugin is already registered: unregister_plugin() first")
+            raise InferenceServerException("a plugin is already registered: unregister_plugin() first")
         self._plugin = plugin
 
     def plugin(self) -> Optional[Callable[[Request], None]]:
