@@ -3,6 +3,8 @@ written against tritonclient read them (protobuf messages, or JSON with as_json=
 
 from __future__ import annotations
 
+import time
+
 import numpy as np
 import pytest
 
@@ -55,7 +57,13 @@ def test_inference_statistics_count_the_calls(api, triton_client):
     tensor = api.grpc.InferInput("INPUT0", [4], "FP32")
     tensor.set_data_from_numpy(np.zeros(4, np.float32))
     triton_client.infer("identity", [tensor])
-    stats = triton_client.get_inference_statistics("identity")
+    # A real Triton may answer before it has counted the request: wait a little for the count.
+    deadline = time.monotonic() + 10
+    while True:
+        stats = triton_client.get_inference_statistics("identity")
+        if stats.model_stats[0].inference_count > before or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
     assert stats.model_stats[0].name == "identity"
     assert stats.model_stats[0].inference_count == before + 1
     as_json = triton_client.get_inference_statistics("identity", as_json=True)
