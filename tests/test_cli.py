@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -33,6 +34,12 @@ def test_python_dash_m_runs_the_cli():
     done = subprocess.run([sys.executable, "-m", "tritonlink", "--help"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 0
     assert "Exit codes" in done.stdout and "bench" in done.stdout
+
+
+def test_the_console_script_is_installed(url):
+    script = Path(sys.executable).with_name("tritonlink")
+    done = subprocess.run([str(script), "health", url], capture_output=True, text=True, timeout=60)
+    assert (done.returncode, done.stdout) == (0, "live: yes\nready: yes\n")
 
 
 def test_health_of_a_live_server_exits_0(url, capsys):

@@ -37,6 +37,8 @@ def test_infer_returns_the_requested_outputs(api, triton_client):
     output = results.get_output("OUTPUT0")
     assert (output.name, output.datatype, list(output.shape)) == ("OUTPUT0", "FP32", [16])
     assert results.get_response(as_json=True)["id"] == "req-1"
+    raw = results.get_response().raw_output_contents
+    np.testing.assert_array_equal(np.frombuffer(raw[0], np.float32), input0 + input1)
 
 
 def test_an_output_not_in_the_response_is_none(api, triton_client):
@@ -65,6 +67,8 @@ def test_bytes_tensors_go_both_ways(api, triton_client):
     tensor.set_data_from_numpy(data)
     result = triton_client.infer("identity_bytes", [tensor])
     assert result.as_numpy("OUTPUT0").tolist() == data.tolist()
+    raw = result.get_response().raw_output_contents[0]
+    assert api.utils.deserialize_bytes_tensor(raw).tolist() == data.tolist()
 
 
 def test_async_infer_calls_back_with_result_and_error(api, triton_client):

@@ -11,7 +11,7 @@ from typing import Any, Optional
 
 import numpy as np
 
-from ... import _result, _tensors
+from ... import _core, _result, _tensors
 from ...errors import InferenceServerException
 from .. import _protocol
 
@@ -90,9 +90,17 @@ class InferResult:
         return _protocol.reply("ModelInferResponse.InferOutputTensor", as_json)(_output_fields(description))
 
     def get_response(self, as_json: bool = False) -> Any:
-        """The ModelInferResponse (its JSON with as_json), without the raw tensor contents:
-        read those with as_numpy, which views them without a copy."""
+        """The ModelInferResponse (its JSON with as_json). Its raw_output_contents are copies
+        of the outputs' bytes, made here: as_numpy views them without a copy."""
         response = self._result.get_response()
         fields = dict(response, parameters=_protocol.parameters(response["parameters"]),
                       outputs=[_output_fields(output) for output in response["outputs"]])
-        return _protocol.reply("ModelInferResponse", as_json)(fields)
+        message = _protocol.to_message("ModelInferResponse", fields)
+        message.raw_output_contents.extend(self._raw_contents(output) for output in response["outputs"])
+        return _protocol.to_json(message) if as_json else message
+
+    def _raw_contents(self, output: dict) -> bytes:
+        array = self._result.as_numpy(output["name"])
+        if output["datatype"] == "BYTES":
+            return _core.serialize_bytes_tensor(output["name"], np.ascontiguousarray(array)).tobytes()
+        return array.tobytes()
