@@ -1,6 +1,7 @@
 #include "bytes_conversion.h"
 
 #include <memory>
+#include <optional>
 #include <string_view>
 
 #include <pybind11/stl.h>
@@ -69,19 +70,17 @@ py::array serialize_bytes_input(const std::string& name, const py::array& array)
   }
 }
 
-py::array bytes_output_array(const std::string& name, std::string_view payload, const std::vector<int64_t>& shape) {
-  std::vector<std::string_view> elements;
+namespace {
+
+std::vector<std::string_view> decoded_elements(const std::string& name, std::string_view payload) {
   try {
-    elements = decode_bytes_tensor(payload);
+    return decode_bytes_tensor(payload);
   } catch (const MalformedBytesTensor& e) {
     throw py::value_error("output '" + name + "' is not a valid BYTES tensor: " + e.what());
   }
-  const size_t expected = checked_element_count(name, shape);
-  std::vector<py::ssize_t> dims(shape.begin(), shape.end());
-  if (elements.size() != expected) {
-    throw py::value_error("output '" + name + "' holds " + std::to_string(elements.size()) +
-                          " BYTES elements but its shape needs " + std::to_string(expected));
-  }
+}
+
+py::array object_array(const std::vector<std::string_view>& elements, const std::vector<py::ssize_t>& dims) {
   py::array out(py::dtype("O"), dims);
   auto** items = static_cast<PyObject**>(out.mutable_data());
   for (size_t i = 0; i < elements.size(); ++i) {
@@ -93,15 +92,31 @@ py::array bytes_output_array(const std::string& name, std::string_view payload, 
   return out;
 }
 
+}  // namespace
+
+py::array bytes_output_array(const std::string& name, std::string_view payload, const std::vector<int64_t>& shape) {
+  const std::vector<std::string_view> elements = decoded_elements(name, payload);
+  const size_t expected = checked_element_count(name, shape);
+  if (elements.size() != expected) {
+    throw py::value_error("output '" + name + "' holds " + std::to_string(elements.size()) +
+                          " BYTES elements but its shape needs " + std::to_string(expected));
+  }
+  return object_array(elements, std::vector<py::ssize_t>(shape.begin(), shape.end()));
+}
+
 void register_bytes(py::module_& m) {
   m.def("serialize_bytes_tensor", &serialize_bytes_input, py::arg("name"), py::arg("array"),
         "The wire form of a C-contiguous object (bytes/str) or S array, as a uint8 array.");
   m.def(
       "deserialize_bytes_tensor",
-      [](py::bytes payload, const std::vector<int64_t>& shape) {
-        return bytes_output_array("payload", std::string_view(payload), shape);
+      [](py::bytes payload, std::optional<std::vector<int64_t>> shape) {
+        if (shape) return bytes_output_array("payload", std::string_view(payload), *shape);
+        // No shape (tritonclient.utils' form): one dimension, as many elements as there are.
+        const std::vector<std::string_view> elements = decoded_elements("payload", std::string_view(payload));
+        return object_array(elements, {static_cast<py::ssize_t>(elements.size())});
       },
-      py::arg("payload"), py::arg("shape"), "The elements of a serialized BYTES tensor as an object array.");
+      py::arg("payload"), py::arg("shape") = py::none(),
+      "The elements of a serialized BYTES tensor as an object array (1-d when no shape is given).");
 }
 
 }  // namespace tritonlink::bindings
