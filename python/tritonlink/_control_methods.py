@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from . import _control
+from .shared_memory import RegionBook, SharedMemoryRegion, check_key, check_region_name
 
 
 class ControlMethods:
@@ -77,15 +78,42 @@ class ControlMethods:
         """{"regions": {name: {"name", "key", "offset", "byte_size"}}}, of one region or all."""
         return self._rpc(_control.system_shared_memory_status(region_name), headers, client_timeout)
 
+    @property
+    def shared_memory_regions(self) -> RegionBook:
+        """The system regions this client registered (and how it maps them to view outputs)."""
+        book = self.__dict__.get("_region_book")
+        if book is None:
+            book = self.__dict__.setdefault("_region_book", RegionBook())
+        return book
+
     def register_system_shared_memory(self, name: str, key: str, byte_size: int, offset: int = 0, headers=None,
-                                      client_timeout=None) -> None:
+                                      client_timeout=None, *, region: Optional[SharedMemoryRegion] = None) -> None:
         """Registers ``byte_size`` bytes at ``offset`` of the POSIX shared-memory object ``key``."""
-        return self._rpc(_control.register_system_shared_memory(name, key, byte_size, offset), headers,
-                         client_timeout)
+        rpc = _control.register_system_shared_memory(check_region_name(name), check_key(key), byte_size, offset)
+
+        def registered(response: dict) -> None:
+            self.shared_memory_regions.registered(name, key, int(byte_size), int(offset), region, self)
+
+        return self._rpc(rpc._replace(result=registered), headers, client_timeout)
 
     def unregister_system_shared_memory(self, name: str = "", headers=None, client_timeout=None) -> None:
         """Unregisters one region, or every system region when ``name`` is empty."""
-        return self._rpc(_control.unregister_system_shared_memory(name), headers, client_timeout)
+        rpc = _control.unregister_system_shared_memory(name)
+        return self._rpc(rpc._replace(result=lambda response: self.shared_memory_regions.forget(name, self)), headers,
+                         client_timeout)
+
+    def register(self, region: SharedMemoryRegion, headers=None, client_timeout=None) -> None:
+        """Registers a whole region made by tritonlink.shared_memory under its own name; outputs
+        placed in it are then viewed through it."""
+        if not isinstance(region, SharedMemoryRegion):
+            raise TypeError(f"register() takes a SharedMemoryRegion, not {type(region).__name__}")
+        return self.register_system_shared_memory(region.name, region.key, region.byte_size, 0, headers,
+                                                  client_timeout, region=region)
+
+    def unregister(self, region: Any = "", headers=None, client_timeout=None) -> None:
+        """Unregisters a system region (an object or its name), or every one when given none."""
+        name = region.name if isinstance(region, SharedMemoryRegion) else region
+        return self.unregister_system_shared_memory(name, headers, client_timeout)
 
     def get_cuda_shared_memory_status(self, region_name: str = "", headers=None, client_timeout=None) -> dict:
         """{"regions": {name: {"name", "device_id", "byte_size"}}}, of one region or all."""

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import numpy as np
 
@@ -16,10 +16,17 @@ class InferResult:
     own memory; the array keeps that memory alive for as long as it is referenced.
     """
 
-    __slots__ = ("_response",)
+    __slots__ = ("_response", "_placed")
 
     def __init__(self, response: Any) -> None:
         self._response = response
+        self._placed: Optional[tuple] = None
+
+    def placed_in(self, placements: dict, regions: Any) -> "InferResult":
+        """Says which outputs the request placed in shared memory, {name: (region, offset, size)},
+        and the client's RegionBook that maps those regions: as_numpy views them there."""
+        self._placed = (placements, regions)
+        return self
 
     @property
     def model_name(self) -> str:
@@ -55,12 +62,23 @@ class InferResult:
         """The output called `name` as a read-only numpy view; MissingOutputError if absent.
 
         BYTES outputs come as a new object array of bytes, shaped as the output; BF16 ones as
-        ml_dtypes.bfloat16 views (ImportError naming ml_dtypes when it is not installed).
+        ml_dtypes.bfloat16 views (ImportError naming ml_dtypes when it is not installed). An
+        output placed in shared memory is a read-only view of the region, never a copy.
         """
+        if self._placed is not None and name in self._placed[0]:
+            return self._placed_view(name)
         array = self._response.as_numpy(name)
         if array is None:
             raise self._missing(name)
         return array
+
+    def _placed_view(self, name: str) -> np.ndarray:
+        index = self._response.output_index(name)
+        if index < 0:
+            raise self._missing(name)
+        output = self._response.describe_output(index)
+        region, offset, byte_size = self._placed[0][name]
+        return self._placed[1].view(region, output["datatype"], output["shape"], offset, byte_size)
 
     def get_output(self, name: str) -> Optional[dict]:
         """The output's name, datatype, shape and parameters, or None when absent (as tritonclient)."""
@@ -94,3 +112,12 @@ class InferResult:
 
     def __repr__(self) -> str:
         return f"InferResult(model_name={self.model_name!r}, id={self.id!r}, outputs={self.keys()!r})"
+
+
+def with_placements(on_done: Callable, placements: dict, regions: Any) -> Callable:
+    """`on_done(result, error)` whose result views the outputs placed in shared memory there."""
+
+    def placed_done(result: Optional[InferResult], error: Any) -> None:
+        on_done(result.placed_in(placements, regions) if result is not None else None, error)
+
+    return placed_done
