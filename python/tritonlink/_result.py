@@ -16,17 +16,15 @@ class InferResult:
     own memory; the array keeps that memory alive for as long as it is referenced.
     """
 
-    __slots__ = ("_response", "_placed")
+    __slots__ = ("_response",)
 
     def __init__(self, response: Any) -> None:
         self._response = response
-        self._placed: Optional[tuple] = None
 
     def placed_in(self, placements: dict, regions: Any) -> "InferResult":
-        """Says which outputs the request placed in shared memory, {name: (region, offset, size)},
-        and the client's RegionBook that maps those regions: as_numpy views them there."""
-        self._placed = (placements, regions)
-        return self
+        """This result, knowing which outputs the request placed in shared memory ({name: (region,
+        offset, size)}) and the client's RegionBook that maps those regions."""
+        return PlacedInferResult(self._response, placements, regions)
 
     @property
     def model_name(self) -> str:
@@ -65,20 +63,10 @@ class InferResult:
         ml_dtypes.bfloat16 views (ImportError naming ml_dtypes when it is not installed). An
         output placed in shared memory is a read-only view of the region, never a copy.
         """
-        if self._placed is not None and name in self._placed[0]:
-            return self._placed_view(name)
         array = self._response.as_numpy(name)
         if array is None:
             raise self._missing(name)
         return array
-
-    def _placed_view(self, name: str) -> np.ndarray:
-        index = self._response.output_index(name)
-        if index < 0:
-            raise self._missing(name)
-        output = self._response.describe_output(index)
-        region, offset, byte_size = self._placed[0][name]
-        return self._placed[1].view(region, output["datatype"], output["shape"], offset, byte_size)
 
     def get_output(self, name: str) -> Optional[dict]:
         """The output's name, datatype, shape and parameters, or None when absent (as tritonclient)."""
@@ -114,10 +102,33 @@ class InferResult:
         return f"InferResult(model_name={self.model_name!r}, id={self.id!r}, outputs={self.keys()!r})"
 
 
+class PlacedInferResult(InferResult):
+    """The result of a request that placed outputs in shared memory: those are views of their
+    regions, mapped in this process (a separate class, so that plain results pay nothing)."""
+
+    __slots__ = ("_placements", "_regions")
+
+    def __init__(self, response: Any, placements: dict, regions: Any) -> None:
+        super().__init__(response)
+        self._placements = placements
+        self._regions = regions
+
+    def as_numpy(self, name: str) -> np.ndarray:
+        placed = self._placements.get(name)
+        if placed is None:
+            return super().as_numpy(name)
+        index = self._response.output_index(name)
+        if index < 0:
+            raise self._missing(name)
+        output = self._response.describe_output(index)
+        region, offset, byte_size = placed
+        return self._regions.view(region, output["datatype"], output["shape"], offset, byte_size)
+
+
 def with_placements(on_done: Callable, placements: dict, regions: Any) -> Callable:
     """`on_done(result, error)` whose result views the outputs placed in shared memory there."""
 
     def placed_done(result: Optional[InferResult], error: Any) -> None:
-        on_done(result.placed_in(placements, regions) if result is not None else None, error)
+        on_done(None if result is None else result.placed_in(placements, regions), error)
 
     return placed_done
