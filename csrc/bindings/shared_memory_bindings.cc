@@ -1,9 +1,12 @@
 // tritonlink._core.SystemSharedMemory: a mapped POSIX shared-memory object whose bytes Python
-// sees through the buffer protocol (numpy views over it keep the mapping alive).
+// sees through the buffer protocol (numpy views over it keep the mapping alive); and
+// CudaSharedMemory, device memory exported by IPC handle (host copies in and out).
 #include <system_error>
 
+#include <pybind11/numpy.h>
 #include <pybind11/pybind11.h>
 
+#include "cuda_runtime.h"
 #include "system_shared_memory.h"
 
 namespace py = pybind11;
@@ -24,7 +27,54 @@ SystemSharedMemory opened(Open open) {
 
 }  // namespace
 
+void register_cuda_shared_memory(py::module_& m) {
+  static py::exception<CudaUnavailable> unavailable(m, "CudaUnavailableError", PyExc_RuntimeError);
+  static py::exception<CudaError> failed(m, "CudaError", PyExc_RuntimeError);
+  py::register_exception_translator([](std::exception_ptr error) {
+    try {
+      if (error) std::rethrow_exception(error);
+    } catch (const CudaUnavailable& e) {
+      unavailable(e.what());
+    } catch (const CudaError& e) {
+      failed(e.what());
+    }
+  });
+  m.def("set_cudart_search_paths", &set_cudart_search_paths, py::arg("paths"),
+        "':'-separated directories searched for libcudart.so.12 before the loader's own names.");
+  m.def("cuda_device_count", &cuda_device_count, py::call_guard<py::gil_scoped_release>());
+  py::class_<CudaSharedMemory>(m, "CudaSharedMemory", "Device memory exported as a CUDA IPC handle.")
+      .def(py::init<int, size_t>(), py::arg("device"), py::arg("byte_size"),
+           py::call_guard<py::gil_scoped_release>())
+      .def_property_readonly("device", &CudaSharedMemory::device)
+      .def_property_readonly("byte_size", &CudaSharedMemory::size)
+      .def_property_readonly("device_pointer",
+                             [](const CudaSharedMemory& self) { return reinterpret_cast<uintptr_t>(self.device_pointer()); })
+      .def("ipc_handle", [](const CudaSharedMemory& self) { return py::bytes(self.ipc_handle()); })
+      .def(
+          "copy_from_host",
+          [](CudaSharedMemory& self, size_t offset, const py::buffer& source) {
+            const py::buffer_info info = source.request();
+            if (!PyBuffer_IsContiguous(info.view(), 'C')) throw py::value_error("the source must be C-contiguous");
+            py::gil_scoped_release nogil;
+            self.copy_from_host(offset, info.ptr, static_cast<size_t>(info.size * info.itemsize));
+          },
+          py::arg("offset"), py::arg("source"))
+      .def(
+          "copy_to_host",
+          [](const CudaSharedMemory& self, size_t offset, size_t byte_size) {
+            py::array_t<uint8_t> out(static_cast<py::ssize_t>(byte_size));
+            uint8_t* data = out.mutable_data();
+            {
+              py::gil_scoped_release nogil;
+              self.copy_to_host(offset, data, byte_size);
+            }
+            return out;
+          },
+          py::arg("offset"), py::arg("byte_size"), "A new uint8 array with byte_size bytes from offset.");
+}
+
 void register_shared_memory(py::module_& m) {
+  register_cuda_shared_memory(m);
   py::class_<SystemSharedMemory>(m, "SystemSharedMemory", py::buffer_protocol(),
                                  "A POSIX shared-memory object mapped read-write (see tritonlink.shared_memory).")
       .def_static(

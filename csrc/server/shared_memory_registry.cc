@@ -2,10 +2,10 @@
 
 #include <stdexcept>
 
+#include "cuda_runtime.h"
+
 namespace tritonlink::server {
 namespace {
-
-constexpr size_t kCudaIpcHandleSize = 64;  // sizeof(cudaIpcMemHandle_t)
 
 grpc::Status already_registered(const std::string& name) {
   return grpc::Status(grpc::StatusCode::ALREADY_EXISTS, "shared memory region '" + name + "' already in manager");

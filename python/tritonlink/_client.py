@@ -119,7 +119,7 @@ class Client(ControlMethods):
         # _client() is called only to raise when closed: this saves a call on the hot path.
         result = InferResult((self._core or self._client()).infer(*arguments))
         if arguments[2].__class__ is PlacedOutputs:
-            result.placed_in(arguments[2].placements, self.shared_memory_regions)
+            return result.placed_in(arguments[2].placements, self.shared_memory_regions)
         return result
 
     def _start(self, arguments: tuple, on_done: Callable, router: Optional[CompletionRouter] = None) -> InferHandle:

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from . import _control
+from .cuda_shared_memory import CudaSharedMemoryRegion
 from .shared_memory import RegionBook, SharedMemoryRegion, check_key, check_region_name
 
 
@@ -102,16 +103,23 @@ class ControlMethods:
         return self._rpc(rpc._replace(result=lambda response: self.shared_memory_regions.forget(name, self)), headers,
                          client_timeout)
 
-    def register(self, region: SharedMemoryRegion, headers=None, client_timeout=None) -> None:
-        """Registers a whole region made by tritonlink.shared_memory under its own name; outputs
-        placed in it are then viewed through it."""
+    def register(self, region: Any, headers=None, client_timeout=None) -> None:
+        """Registers a whole region under its own name: a system region from
+        tritonlink.shared_memory (outputs placed in it are then viewed through it), or a CUDA one
+        from tritonlink.cuda_shared_memory (by its IPC handle)."""
+        if isinstance(region, CudaSharedMemoryRegion):
+            return self.register_cuda_shared_memory(region.name, region.raw_handle, region.device_id,
+                                                    region.byte_size, headers, client_timeout)
         if not isinstance(region, SharedMemoryRegion):
-            raise TypeError(f"register() takes a SharedMemoryRegion, not {type(region).__name__}")
+            raise TypeError(f"register() takes a shared memory region, not {type(region).__name__}")
         return self.register_system_shared_memory(region.name, region.key, region.byte_size, 0, headers,
                                                   client_timeout, region=region)
 
     def unregister(self, region: Any = "", headers=None, client_timeout=None) -> None:
-        """Unregisters a system region (an object or its name), or every one when given none."""
+        """Unregisters a region (a CUDA region object, or a system one or its name), or every
+        system region when given none."""
+        if isinstance(region, CudaSharedMemoryRegion):
+            return self.unregister_cuda_shared_memory(region.name, headers, client_timeout)
         name = region.name if isinstance(region, SharedMemoryRegion) else region
         return self.unregister_system_shared_memory(name, headers, client_timeout)
 

@@ -45,12 +45,19 @@ def check_key(key: Any) -> str:
     return key
 
 
-def _check_count(value: Any, what: str) -> int:
+def count(value: Any, what: str) -> int:
+    """A non-negative int (an offset, a size, a device), or the TypeError/ValueError saying why not."""
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)):
         raise TypeError(f"{what} must be an int, not {type(value).__name__}")
     if value < 0:
         raise ValueError(f"{what} must not be negative, got {value}")
     return int(value)
+
+
+def check_span(name: str, region_size: int, offset: int, byte_size: int) -> None:
+    if offset + byte_size > region_size:
+        raise ValueError(f"shared memory region '{name}' holds {region_size} bytes: offset {offset} "
+                         f"and size {byte_size} do not fit in it")
 
 
 class SharedMemoryRegion:
@@ -92,11 +99,7 @@ class SharedMemoryRegion:
 
     def check_span(self, offset: Any, byte_size: Any) -> None:
         """ValueError unless `byte_size` bytes at `offset` lie inside this region."""
-        offset = _check_count(offset, "offset")
-        byte_size = _check_count(byte_size, "byte_size")
-        if offset + byte_size > self.byte_size:
-            raise ValueError(f"shared memory region '{self._name}' holds {self.byte_size} bytes: offset {offset} "
-                             f"and size {byte_size} do not fit in it")
+        check_span(self._name, self.byte_size, count(offset, "offset"), count(byte_size, "byte_size"))
 
     def as_numpy(self, dtype: Any, shape: Sequence[int], offset: int = 0) -> np.ndarray:
         """A writable view (no copy) of the region's bytes at `offset` as an array."""
@@ -116,7 +119,7 @@ class SharedMemoryRegion:
             if not isinstance(array, np.ndarray):
                 raise TypeError(f"write() takes numpy arrays, not {type(array).__name__}")
             payloads.append(wire_payload("region write", triton_datatype(array.dtype), array))
-        end = _check_count(offset, "offset")
+        end = count(offset, "offset")
         self.check_span(end, sum(p.nbytes for p in payloads))
         for payload in payloads:
             self._bytes[end:end + payload.nbytes] = payload.reshape(-1).view(np.uint8)
@@ -169,21 +172,21 @@ def create_region(name: str, key: str, byte_size: int) -> SharedMemoryRegion:
     """Creates the POSIX shared-memory object `key` (FileExistsError if it exists) of `byte_size`
     zeroed bytes, mapped; it is unlinked when the region is closed or collected."""
     name, key = check_region_name(name), check_key(key)
-    return SharedMemoryRegion(name, _core.SystemSharedMemory.create(key, _check_count(byte_size, "byte_size")))
+    return SharedMemoryRegion(name, _core.SystemSharedMemory.create(key, count(byte_size, "byte_size")))
 
 
 def open_region(name: str, key: str, byte_size: int) -> SharedMemoryRegion:
     """Maps the first `byte_size` bytes of the existing object `key` (made by another process)."""
     name, key = check_region_name(name), check_key(key)
-    return SharedMemoryRegion(name, _core.SystemSharedMemory.open(key, _check_count(byte_size, "byte_size")))
+    return SharedMemoryRegion(name, _core.SystemSharedMemory.open(key, count(byte_size, "byte_size")))
 
 
 def placement(region: Any, byte_size: Any, offset: Any, what: str) -> dict:
     """The tensor parameters that place a tensor at `offset` in `region` (an object or a name),
     checked against the region when it is open in this process."""
     name = region.name if isinstance(region, SharedMemoryRegion) else check_region_name(region)
-    byte_size = _check_count(byte_size, f"byte_size of {what}")
-    offset = _check_count(offset, f"offset of {what}")
+    byte_size = count(byte_size, f"byte_size of {what}")
+    offset = count(offset, f"offset of {what}")
     known = region if isinstance(region, SharedMemoryRegion) else _open_regions.get(name)
     if known is not None:
         known.check_span(offset, byte_size)
@@ -200,9 +203,9 @@ def tensor_byte_size(datatype: str, shape: Sequence[int], byte_size: Optional[in
     if element == 0:
         if byte_size is None:
             raise ValueError(f"{what} is BYTES: its byte_size in shared memory must be given")
-        return _check_count(byte_size, f"byte_size of {what}")
+        return count(byte_size, f"byte_size of {what}")
     size = element * int(np.prod(shape, dtype=np.int64))
-    if byte_size is not None and _check_count(byte_size, f"byte_size of {what}") != size:
+    if byte_size is not None and count(byte_size, f"byte_size of {what}") != size:
         raise ValueError(f"{what} has {size} bytes ({datatype} {list(shape)}), not the byte_size {byte_size} given")
     return size
 
