@@ -28,17 +28,8 @@ SystemSharedMemory opened(Open open) {
 }  // namespace
 
 void register_cuda_shared_memory(py::module_& m) {
-  static py::exception<CudaUnavailable> unavailable(m, "CudaUnavailableError", PyExc_RuntimeError);
-  static py::exception<CudaError> failed(m, "CudaError", PyExc_RuntimeError);
-  py::register_exception_translator([](std::exception_ptr error) {
-    try {
-      if (error) std::rethrow_exception(error);
-    } catch (const CudaUnavailable& e) {
-      unavailable(e.what());
-    } catch (const CudaError& e) {
-      failed(e.what());
-    }
-  });
+  py::register_exception<CudaUnavailable>(m, "CudaUnavailableError", PyExc_RuntimeError);
+  py::register_exception<CudaError>(m, "CudaError", PyExc_RuntimeError);
   m.def("set_cudart_search_paths", &set_cudart_search_paths, py::arg("paths"),
         "':'-separated directories searched for libcudart.so.12 before the loader's own names.");
   m.def("cuda_device_count", &cuda_device_count, py::call_guard<py::gil_scoped_release>());
