@@ -8,7 +8,7 @@ import pytest
 
 import tritonlink
 from tritonlink import InferInput, InferRequestedOutput
-from tritonlink.shared_memory import create_region, open_region
+from tritonlink.shared_memory import create_region
 
 from shm_keys import fresh_key
 
