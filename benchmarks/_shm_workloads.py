@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import itertools
 import os
+import time
 from typing import Callable, Dict
 
 import numpy as np
@@ -22,6 +23,18 @@ from tritonlink.shared_memory import create_region
 from _workloads import INPUT, MODEL, OUTPUT, Clients, check_output, tritonclient_infer, tritonlink_infer
 
 _names = itertools.count()
+
+
+def _once_released(unregister: Callable[[], None], attempts: int = 100) -> None:
+    """Real Triton refuses to unregister a region a request it answered still holds
+    ("currently in use") until it releases the request: try again a little later."""
+    for attempt in range(attempts):
+        try:
+            return unregister()
+        except Exception as error:  # each library raises its own exception type
+            if "currently in use" not in str(error) or attempt == attempts - 1:
+                raise
+            time.sleep(0.05)
 
 
 class SharedMemoryPaths:
@@ -69,10 +82,10 @@ class SharedMemoryPaths:
 
     def close(self) -> None:
         for region in (self.link_in, self.link_out):
-            self.link.unregister(region)
+            _once_released(lambda: self.link.unregister(region))
             region.close()
         for name, handle in zip(self.tc_names, (self.tc_in, self.tc_out)):
-            self.tc.unregister_system_shared_memory(name)
+            _once_released(lambda: self.tc.unregister_system_shared_memory(name))
             tc_shm.destroy_shared_memory_region(handle)
 
     def __enter__(self) -> "SharedMemoryPaths":

@@ -10,7 +10,7 @@ import tritonlink
 from tritonlink import InferInput, InferRequestedOutput
 from tritonlink.shared_memory import create_region
 
-from shm_keys import fresh_key
+from shm_keys import fresh_key, unregister_when_released
 
 MIB = 1 << 20
 
@@ -22,8 +22,8 @@ def region_pair(client):
         client.register(inp)
         client.register(out)
         yield inp, out
-        client.unregister(inp)
-        client.unregister(out)
+        unregister_when_released(client, inp)
+        unregister_when_released(client, out)
 
 
 def test_16_mib_fp32_identity_through_shared_memory_is_bit_exact_and_a_view(client, region_pair):
@@ -106,7 +106,7 @@ def test_output_of_a_region_registered_by_key_is_viewed_through_a_mapping_the_cl
             np.testing.assert_array_equal(y, x)
             np.testing.assert_array_equal(made.as_numpy(np.float32, [8], offset=32), x)
         finally:
-            client.unregister_system_shared_memory("tl_by_key")
+            unregister_when_released(client, "tl_by_key")
 
 
 def test_register_status_unregister_round_trip(client):

@@ -88,8 +88,12 @@ class ControlMethods:
         return book
 
     def register_system_shared_memory(self, name: str, key: str, byte_size: int, offset: int = 0, headers=None,
-                                      client_timeout=None, *, region: Optional[SharedMemoryRegion] = None) -> None:
+                                      client_timeout=None) -> None:
         """Registers ``byte_size`` bytes at ``offset`` of the POSIX shared-memory object ``key``."""
+        return self._register_system(name, key, byte_size, offset, None, headers, client_timeout)
+
+    def _register_system(self, name: str, key: str, byte_size: int, offset: int,
+                         region: Optional[SharedMemoryRegion], headers: Any, client_timeout: Any) -> Any:
         rpc = _control.register_system_shared_memory(check_region_name(name), check_key(key), byte_size, offset)
 
         def registered(response: dict) -> None:
@@ -112,8 +116,7 @@ class ControlMethods:
                                                     region.byte_size, headers, client_timeout)
         if not isinstance(region, SharedMemoryRegion):
             raise TypeError(f"register() takes a shared memory region, not {type(region).__name__}")
-        return self.register_system_shared_memory(region.name, region.key, region.byte_size, 0, headers,
-                                                  client_timeout, region=region)
+        return self._register_system(region.name, region.key, region.byte_size, 0, region, headers, client_timeout)
 
     def unregister(self, region: Any = "", headers=None, client_timeout=None) -> None:
         """Unregisters a region (a CUDA region object, or a system one or its name), or every
