@@ -97,14 +97,14 @@ class ControlMethods:
         rpc = _control.register_system_shared_memory(check_region_name(name), check_key(key), byte_size, offset)
 
         def registered(response: dict) -> None:
-            self.shared_memory_regions.registered(name, key, int(byte_size), int(offset), region, self)
+            self.shared_memory_regions.registered(name, key, int(byte_size), int(offset), region)
 
         return self._rpc(rpc._replace(result=registered), headers, client_timeout)
 
     def unregister_system_shared_memory(self, name: str = "", headers=None, client_timeout=None) -> None:
         """Unregisters one region, or every system region when ``name`` is empty."""
         rpc = _control.unregister_system_shared_memory(name)
-        return self._rpc(rpc._replace(result=lambda response: self.shared_memory_regions.forget(name, self)), headers,
+        return self._rpc(rpc._replace(result=lambda response: self.shared_memory_regions.forget(name)), headers,
                          client_timeout)
 
     def register(self, region: Any, headers=None, client_timeout=None) -> None:

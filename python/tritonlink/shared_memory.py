@@ -72,7 +72,7 @@ class SharedMemoryRegion:
         # The one array every view slices: numpy keeps it (and so the mapping) alive per view.
         self._bytes: Optional[np.ndarray] = np.frombuffer(mapping, dtype=np.uint8) if mapping.byte_size else \
             np.empty(0, np.uint8)
-        self._registered_with: "weakref.WeakSet[Any]" = weakref.WeakSet()
+        self._registered_with: "weakref.WeakSet[RegionBook]" = weakref.WeakSet()  # the clients' books
         if listed:
             _open_regions[name] = self
 
@@ -235,13 +235,13 @@ class RegionBook:
         self._entries: dict = {}  # name -> (key, byte_size, offset, region or None, opened by us)
 
     def registered(self, name: str, key: str, byte_size: int, offset: int,
-                   region: Optional[SharedMemoryRegion], client: Any) -> None:
+                   region: Optional[SharedMemoryRegion]) -> None:
         self.forget(name)
         self._entries[name] = [key, byte_size, offset, region, False]
         if region is not None:
-            region._registered_with.add(client)
+            region._registered_with.add(self)  # the book lives as long as its client
 
-    def forget(self, name: str, client: Any = None) -> None:
+    def forget(self, name: str) -> None:
         """Drops one registration, or all when `name` is empty; closes the mappings it opened."""
         for entry_name in (list(self._entries) if not name else [name]):
             entry = self._entries.pop(entry_name, None)
@@ -249,7 +249,7 @@ class RegionBook:
                 continue
             key, byte_size, offset, region, opened = entry
             if region is not None:
-                region._registered_with.discard(client)
+                region._registered_with.discard(self)
                 if opened:
                     region.close()
 
