@@ -3,10 +3,13 @@ region, register/unregister/status, and the checks made before anything is sent.
 
 from __future__ import annotations
 
+import asyncio
+
 import numpy as np
 import pytest
 
 import tritonlink
+import tritonlink.aio
 from tritonlink import InferInput, InferRequestedOutput
 from tritonlink.shared_memory import create_region
 
@@ -159,3 +162,24 @@ def test_bad_offsets_and_sizes_raise_before_sending(client, region_pair):
         inp.tensor("FP32", [16], offset=size)
     with pytest.raises(ValueError, match="BYTES"):
         InferInput("INPUT0", [2], "BYTES").set_shared_memory(inp, None)
+
+
+def test_async_client_registers_regions_and_views_placed_outputs(server):
+    async def main():
+        async with tritonlink.aio.AsyncClient(server.url) as aclient:
+            with create_region("tl_aio_out", fresh_key(), 4096) as out:
+                await aclient.register(out)
+                x = np.arange(16, dtype=np.float32)
+                requested = InferRequestedOutput("OUTPUT0").set_shared_memory(out, x.nbytes)
+                y = (await aclient.infer("identity", {"INPUT0": x}, outputs=[requested])).as_numpy("OUTPUT0")
+                np.testing.assert_array_equal(y, x)
+                assert np.shares_memory(y, out.as_numpy(np.uint8, [4096]))
+                for _ in range(200):  # real Triton lets go of the region a moment after answering
+                    try:
+                        return await aclient.unregister(out)
+                    except tritonlink.InferenceServerError as error:
+                        if "currently in use" not in str(error):
+                            raise
+                        await asyncio.sleep(0.05)
+
+    asyncio.run(main())
