@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import importlib.util
 import os
-from typing import Any, Iterable, Optional, Sequence, Union
+from typing import Any, Iterable, Sequence, Union
 
 import numpy as np
 
 from . import _core
 from ._core import CudaError, CudaUnavailableError, wire_payload
 from ._datatypes import triton_datatype
-from .shared_memory import check_region_name, check_span, count
+from .shared_memory import Region, check_region_name, check_span, count
 
 __all__ = ["CudaError", "CudaSharedMemoryRegion", "CudaUnavailableError", "create_region", "device_count"]
 
@@ -50,23 +50,11 @@ def device_count() -> int:
     return _runtime().cuda_device_count()
 
 
-class CudaSharedMemoryRegion:
+class CudaSharedMemoryRegion(Region):
     """``byte_size`` bytes on device ``device_id``, known to servers as ``name``; a context
     manager that frees the memory on close (also on garbage collection)."""
 
-    __slots__ = ("_name", "_memory")
-
-    def __init__(self, name: str, memory: Any) -> None:
-        self._name = name
-        self._memory: Optional[Any] = memory
-
-    @property
-    def name(self) -> str:
-        return self._name
-
-    @property
-    def byte_size(self) -> int:
-        return self._live().byte_size
+    __slots__ = ()
 
     @property
     def device_id(self) -> int:
@@ -76,11 +64,6 @@ class CudaSharedMemoryRegion:
     def raw_handle(self) -> bytes:
         """The 64-byte cudaIpcMemHandle_t a server opens the memory with."""
         return self._live().ipc_handle()
-
-    def _live(self) -> Any:
-        if self._memory is None:
-            raise ValueError(f"CUDA shared memory region '{self._name}' is closed")
-        return self._memory
 
     def write(self, arrays: Union[np.ndarray, Iterable[np.ndarray]], offset: int = 0) -> int:
         """Copies numpy arrays (host to device) one after another from `offset`; returns the
@@ -105,12 +88,6 @@ class CudaSharedMemoryRegion:
 
     def close(self) -> None:
         self._memory = None  # the compiled object frees the device memory
-
-    def __enter__(self) -> "CudaSharedMemoryRegion":
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
 
 
 def create_region(name: str, byte_size: int, device_id: int = 0) -> CudaSharedMemoryRegion:

@@ -60,15 +60,51 @@ def check_span(name: str, region_size: int, offset: int, byte_size: int) -> None
                          f"and size {byte_size} do not fit in it")
 
 
-class SharedMemoryRegion:
+class Region:
+    """What system and CUDA regions share: a name servers know it by, the compiled object that
+    holds its memory (None once closed), its size, and closing as a context manager."""
+
+    __slots__ = ("_name", "_memory")
+
+    def __init__(self, name: str, memory: Any) -> None:
+        self._name = name
+        self._memory: Optional[Any] = memory
+
+    @property
+    def name(self) -> str:
+        return self._name
+
+    @property
+    def byte_size(self) -> int:
+        return self._live().byte_size
+
+    @property
+    def closed(self) -> bool:
+        return self._memory is None
+
+    def _live(self) -> Any:
+        if self._memory is None:
+            raise ValueError(f"shared memory region '{self._name}' is closed")
+        return self._memory
+
+    def close(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> "Region":
+        return self
+
+    def __exit__(self, *exc_info: Any) -> None:
+        self.close()
+
+
+class SharedMemoryRegion(Region):
     """A mapped system shared-memory region: ``name`` (what servers know it by), ``key`` (the
     POSIX object's name) and ``byte_size``. A context manager; closing unlinks what it created."""
 
-    __slots__ = ("_name", "_mapping", "_bytes", "_registered_with", "__weakref__")
+    __slots__ = ("_bytes", "_registered_with", "__weakref__")
 
     def __init__(self, name: str, mapping: Any, listed: bool = True) -> None:
-        self._name = name
-        self._mapping: Optional[Any] = mapping
+        super().__init__(name, mapping)
         # The one array every view slices: numpy keeps it (and so the mapping) alive per view.
         self._bytes: Optional[np.ndarray] = np.frombuffer(mapping, dtype=np.uint8) if mapping.byte_size else \
             np.empty(0, np.uint8)
@@ -77,25 +113,8 @@ class SharedMemoryRegion:
             _open_regions[name] = self
 
     @property
-    def name(self) -> str:
-        return self._name
-
-    @property
     def key(self) -> str:
         return self._live().key
-
-    @property
-    def byte_size(self) -> int:
-        return self._live().byte_size
-
-    @property
-    def closed(self) -> bool:
-        return self._mapping is None
-
-    def _live(self) -> Any:
-        if self._mapping is None:
-            raise ValueError(f"shared memory region '{self._name}' is closed")
-        return self._mapping
 
     def check_span(self, offset: Any, byte_size: Any) -> None:
         """ValueError unless `byte_size` bytes at `offset` lie inside this region."""
@@ -146,24 +165,18 @@ class SharedMemoryRegion:
     def close(self) -> None:
         """Unlinks a region this process created, and unmaps it once no view uses it. Warns when a
         server still has it registered. Closing twice is harmless."""
-        if self._mapping is None:
+        if self._memory is None:
             return
         if len(self._registered_with):
             warnings.warn(f"shared memory region '{self._name}' is closed while a server still has it registered; "
                           "unregister it first", ResourceWarning, stacklevel=2)
-        self._mapping.unlink()
-        self._mapping = self._bytes = None
+        self._memory.unlink()
+        self._memory = self._bytes = None
         if _open_regions.get(self._name) is self:
             del _open_regions[self._name]
 
-    def __enter__(self) -> "SharedMemoryRegion":
-        return self
-
-    def __exit__(self, *exc_info: Any) -> None:
-        self.close()
-
     def __repr__(self) -> str:
-        if self._mapping is None:
+        if self._memory is None:
             return f"SharedMemoryRegion({self._name!r}, closed)"
         return f"SharedMemoryRegion({self._name!r}, key={self.key!r}, byte_size={self.byte_size})"
 
