@@ -183,3 +183,22 @@ def test_async_client_registers_regions_and_views_placed_outputs(server):
                         await asyncio.sleep(0.05)
 
     asyncio.run(main())
+
+
+def test_an_output_in_shared_memory_arrives_as_an_empty_raw_entry_in_its_place(server, region_pair):
+    """What real Triton sends, seen through tritonclient's own messages: raw_output_contents
+    keeps one entry per output, empty for the one written to shared memory."""
+    import tritonclient.grpc as tc
+
+    _, out = region_pair
+    a = np.arange(16, dtype=np.float32)
+    inputs = [tc.InferInput(name, [16], "FP32") for name in ("INPUT0", "INPUT1")]
+    for infer_input in inputs:
+        infer_input.set_data_from_numpy(a)
+    outputs = [tc.InferRequestedOutput("OUTPUT0"), tc.InferRequestedOutput("OUTPUT1")]
+    outputs[0].set_shared_memory("tl_out", 64)
+    with tc.InferenceServerClient(server.url) as other:
+        response = other.infer("add_sub", inputs, outputs=outputs).get_response()
+    assert [o.name for o in response.outputs] == ["OUTPUT0", "OUTPUT1"]
+    assert [len(raw) for raw in response.raw_output_contents] == [0, 64]
+    np.testing.assert_array_equal(out.as_numpy(np.float32, [16]), a + a)
