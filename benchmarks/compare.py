@@ -1,6 +1,6 @@
 """tritonlink against tritonclient and a C++ floor, on the same server, in one table.
 
-    python benchmarks/compare.py [--real-triton] [--quick] [--json out.json]
+    python benchmarks/compare.py [--real-triton] [--quick] [--json out.json] [--shared-memory]
 
 The floor is ``cpp_floor`` (csrc/tools, built by scripts/build_tools.sh): ModelInfer and
 ModelStreamInfer through the generated grpc++ stub, as a C++ user would write it. The embedded
@@ -43,11 +43,14 @@ BENCH_DIR = Path(__file__).resolve().parent
 sys.path.insert(0, str(BENCH_DIR))
 
 import _servers  # noqa: E402
+import _shm_workloads as wshm  # noqa: E402
 import _stream_workloads as ws  # noqa: E402
 import _workloads as w  # noqa: E402
 
 SYNC_SIZES = [64, 64 * w.KiB, w.MiB, 16 * w.MiB, 64 * w.MiB]
 SYNC_CALLS = {64: 1000, 64 * w.KiB: 500, w.MiB: 100, 16 * w.MiB: 10, 64 * w.MiB: 4}
+SHM_SIZES = [w.MiB, 16 * w.MiB, 64 * w.MiB]
+SHM_CALLS = {w.MiB: 40, 16 * w.MiB: 10, 64 * w.MiB: 4}
 THROUGHPUT_SIZES = [64, w.MiB]
 IN_FLIGHT = [1, 8, 64, 256]
 MEMORY_BYTES = 64 * w.MiB
@@ -183,6 +186,29 @@ def measure_sync_latency(server: str, clients: w.Clients, floor: Floor, settings
             rows.append(Row(server, f"sync latency {quantile}, {label}", "µs", LOWER,
                             median(values["tritonlink"]), median(values["tritonclient"]), median(values["floor"]),
                             note=f"{calls} calls x {settings.sync_rounds} rounds", samples=values))
+    return rows
+
+
+def measure_shared_memory(server: str, clients: w.Clients, settings: Settings) -> List[Row]:
+    """Identity through system shared memory (input written into a region, output viewed in
+    one) against plain gRPC, each library with its own utilities; p50 per call, interleaved."""
+    rows = []
+    for nbytes in SHM_SIZES:
+        calls = max(3, int(SHM_CALLS[nbytes] * settings.sync_scale))
+        with wshm.SharedMemoryPaths(clients, w.identity_payload(nbytes)) as paths:
+            results = interleave({name: partial(_python_sync_percentiles, call, calls, 1)
+                                  for name, call in paths.calls.items()}, settings.sync_rounds)
+        p50s = {name: [p50 for p50, _ in pairs] for name, pairs in results.items()}
+        p50 = {name: median(values) for name, values in p50s.items()}
+        label = w.size_label(nbytes)
+        log(f"  shm {label}: p50 " + ", ".join(f"{n} {v or math.nan:,.0f}" for n, v in p50.items()))
+        note = f"{calls} calls x {settings.sync_rounds} rounds"
+        rows.append(Row(server, f"shm identity p50, {label}", "µs", LOWER, p50["tritonlink shm"],
+                        p50["tritonclient shm"], note=note, samples=p50s))
+        rows.append(Row(server, f"gRPC identity p50, {label}", "µs", LOWER, p50["tritonlink gRPC"],
+                        p50["tritonclient gRPC"], note=note))
+        rows.append(Row(server, f"tritonlink shm / its gRPC, {label}", "µs", LOWER, p50["tritonlink shm"],
+                        p50["tritonlink gRPC"], note=note + "; tritonclient column: tritonlink's gRPC path"))
     return rows
 
 
@@ -372,13 +398,16 @@ def environment(settings: Settings, quick: bool) -> dict:
 
 # ---- main ----
 
-def compare_on(server: str, url: str, floor: Floor, settings: Settings) -> List[Row]:
+def compare_on(server: str, url: str, floor: Floor, settings: Settings, shared_memory_only: bool = False) -> List[Row]:
     log(f"[{server}] {url}")
     clients = w.Clients(url)
     try:
+        if shared_memory_only:
+            return measure_shared_memory(server, clients, settings)
         rows = measure_sync_latency(server, clients, floor, settings)
         rows += measure_throughput(server, clients, floor, settings)
         rows += measure_streaming(server, clients, floor, settings)
+        rows += measure_shared_memory(server, clients, settings)
     finally:
         clients.close()
     rows += measure_memory(server, url, floor, settings)
@@ -390,6 +419,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
     parser.add_argument("--real-triton", action="store_true", help="also run against a real Triton server")
     parser.add_argument("--quick", action="store_true", help="one short round per measure")
     parser.add_argument("--json", metavar="PATH", help="write the rows and the environment as JSON")
+    parser.add_argument("--shared-memory", action="store_true",
+                        help="only the shared-memory rows (identity of 1, 16, 64 MiB through shm and gRPC)")
     parser.add_argument("--floor", metavar="BINARY", help="a built cpp_floor (default: build it)")
     parser.add_argument("--probe-memory", choices=["tritonlink", "tritonclient"], help=argparse.SUPPRESS)
     parser.add_argument("--url", help=argparse.SUPPRESS)
@@ -400,13 +431,13 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         return 0
 
     settings = Settings.quick() if args.quick else Settings()
-    floor = Floor(args.floor) if args.floor else Floor.build()
+    floor = Floor(None) if args.shared_memory else Floor(args.floor) if args.floor else Floor.build()
     rows: List[Row] = []
     with _servers.embedded_server() as url:
-        rows += compare_on("embedded", url, floor, settings)
+        rows += compare_on("embedded", url, floor, settings, args.shared_memory)
     if args.real_triton:
         with _servers.real_triton_server() as url:
-            rows += compare_on("real Triton", url, floor, settings)
+            rows += compare_on("real Triton", url, floor, settings, args.shared_memory)
 
     print(format_table(rows))
     if args.json:

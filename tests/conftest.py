@@ -114,3 +114,16 @@ def subprocess_server():
             proc.kill()
         proc.wait(timeout=10)
         proc.stdout.close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def dev_shm_is_clean_after_the_suite():
+    """Every POSIX shared-memory object a test creates is gone once the whole suite has run."""
+    from shm_keys import leftover_objects
+
+    yield
+    import gc
+
+    gc.collect()
+    left = leftover_objects()
+    assert not left, f"shared memory objects left in /dev/shm: {left}"

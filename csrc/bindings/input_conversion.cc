@@ -59,9 +59,25 @@ InputTensor input_from_tuple(const py::handle& item, py::list& lent) {
   return input;
 }
 
+// A dict value placed in shared memory (tritonlink.shared_memory's tensor()) says where it lies
+// through this attribute: (datatype, shape, parameters naming the region, offset and size).
+constexpr const char* kPlacementAttribute = "_tritonlink_placement";
+
+InputTensor input_in_shared_memory(std::string name, const py::handle& value) {
+  const auto placement = py::reinterpret_borrow<py::tuple>(value.attr(kPlacementAttribute));
+  InputTensor input;
+  input.name = std::move(name);
+  input.datatype = placement[0].cast<std::string>();
+  input.shape = placement[1].cast<std::vector<int64_t>>();
+  input.parameters = parameters_from_python(placement[2]);
+  input.has_data = false;
+  return input;
+}
+
 InputTensor input_from_dict_entry(const py::handle& key, const py::handle& value, py::list& lent) {
   std::string name = input_name(key);
   if (!py::isinstance<py::array>(value)) {
+    if (py::hasattr(value, kPlacementAttribute)) return input_in_shared_memory(std::move(name), value);
     throw py::type_error("input '" + name + "' needs a numpy.ndarray, not " + type_name(value));
   }
   const auto array = py::reinterpret_borrow<py::array>(value);

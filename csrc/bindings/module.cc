@@ -13,6 +13,7 @@ void register_codec(py::module_& m);
 void register_datatypes(py::module_& m);
 void register_response(py::module_& m);
 void register_server(py::module_& m);
+void register_shared_memory(py::module_& m);
 }  // namespace tritonlink::bindings
 
 PYBIND11_MODULE(_core, m) {
@@ -26,6 +27,7 @@ PYBIND11_MODULE(_core, m) {
   register_bytes(m);
   register_datatypes(m);
   register_server(m);
+  register_shared_memory(m);
   m.def(
       "keep_forever", [](py::object object) { object.inc_ref(); }, py::arg("object"),
       "Leaks one reference so the object is never destroyed: for gRPC objects inherited through "

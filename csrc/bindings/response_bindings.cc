@@ -41,8 +41,10 @@ py::array output_view(const py::object& self, py::ssize_t index, const py::dtype
   const bool overflow =
       __builtin_mul_overflow(checked_element_count(out.name, out.shape), static_cast<size_t>(dtype.itemsize()), &bytes);
   if (overflow || bytes != out.size) {
+    // Triton sends an empty entry for an output it wrote into shared memory.
+    const char* hint = out.size == 0 ? " (if it was placed in shared memory, read it from the region)" : "";
     throw py::value_error("output '" + out.name + "' has " + std::to_string(out.size) + " bytes, which does not fit " +
-                          "its shape and datatype " + out.datatype);
+                          "its shape and datatype " + out.datatype + hint);
   }
   // numpy wants a non-null pointer even for an empty array.
   const void* data = out.size ? out.data : response.message.bytes.data();

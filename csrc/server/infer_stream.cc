@@ -8,8 +8,10 @@
 namespace tritonlink::server {
 
 InferStream::InferStream(grpc::CallbackServerContext* context, const ModelRepository& repository,
-                         const HeaderForwarding& header_forwarding, OpenStreams& open_streams)
-    : context_(context), repository_(repository), header_forwarding_(header_forwarding), open_streams_(open_streams),
+                         const SharedMemoryRegistry& shared_memory, const HeaderForwarding& header_forwarding,
+                         OpenStreams& open_streams)
+    : context_(context), repository_(repository), shared_memory_(shared_memory), header_forwarding_(header_forwarding),
+      open_streams_(open_streams),
       outbox_(std::make_shared<StreamOutbox>(this)) {
   StartRead(&next_request_);
 }
@@ -21,7 +23,7 @@ void InferStream::OnReadDone(bool ok) {
   auto request = std::make_unique<inference::ModelInferRequest>(std::move(next_request_));
   header_forwarding_.apply(*context_, *request);
   outbox_->request_started();
-  answer_streamed_request(repository_, outbox_, std::move(request), received);
+  answer_streamed_request(repository_, shared_memory_, outbox_, std::move(request), received);
   StartRead(&next_request_);
 }
 

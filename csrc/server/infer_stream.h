@@ -14,6 +14,7 @@
 #include "grpc_service.pb.h"
 #include "header_forwarding.h"
 #include "model_repository.h"
+#include "shared_memory_registry.h"
 #include "stream_outbox.h"
 
 namespace tritonlink::server {
@@ -23,7 +24,8 @@ class OpenStreams;
 class InferStream final : public StreamReactor {
  public:
   InferStream(grpc::CallbackServerContext* context, const ModelRepository& repository,
-              const HeaderForwarding& header_forwarding, OpenStreams& open_streams);
+              const SharedMemoryRegistry& shared_memory, const HeaderForwarding& header_forwarding,
+              OpenStreams& open_streams);
 
   std::shared_ptr<StreamOutbox> outbox() const { return outbox_; }
 
@@ -35,6 +37,7 @@ class InferStream final : public StreamReactor {
  private:
   grpc::CallbackServerContext* context_;
   const ModelRepository& repository_;
+  const SharedMemoryRegistry& shared_memory_;
   const HeaderForwarding& header_forwarding_;
   OpenStreams& open_streams_;
   std::shared_ptr<StreamOutbox> outbox_;  // shared with the requests in progress, which may outlive the stream

@@ -2,6 +2,7 @@
 
 #include "decoupled_model.h"
 #include "request_options.h"
+#include "shared_memory_tensors.h"
 #include "tensors.h"
 
 namespace tritonlink::server {
@@ -86,15 +87,17 @@ grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerConte
   header_forwarding_.apply(*context, owned_request);
   RequestOptions options;
   if (status = read_request_options(owned_request, &options); !status.ok()) return finish(context, status);
+  if (status = read_shared_memory_inputs(shared_memory_, owned_request); !status.ok()) return finish(context, status);
 
   response->set_model_name(request->model_name());
   response->set_model_version(kModelVersion);
   response->set_id(request->id());
   auto* reactor = context->DefaultReactor();
   timeline.model_started = InferenceStatistics::Clock::now();
-  auto done = [reactor, request, response, served, timeline](grpc::Status result) mutable {
+  auto done = [this, reactor, request, response, served, timeline](grpc::Status result) mutable {
     timeline.model_finished = InferenceStatistics::Clock::now();
     if (result.ok()) result = select_requested_outputs(*request, *response);
+    if (result.ok()) result = write_shared_memory_outputs(shared_memory_, *request, *response);
     timeline.finished = InferenceStatistics::Clock::now();
     served->statistics.record(timeline, result.ok());
     reactor->Finish(result);
@@ -104,7 +107,7 @@ grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerConte
 }
 
 StreamReactor* InferenceService::ModelStreamInfer(grpc::CallbackServerContext* context) {
-  return open_streams_.add(std::make_unique<InferStream>(context, repository_, header_forwarding_, open_streams_));
+  return open_streams_.add(std::make_unique<InferStream>(context, repository_, shared_memory_, header_forwarding_, open_streams_));
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelStatistics(grpc::CallbackServerContext* context,

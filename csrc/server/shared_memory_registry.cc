@@ -1,29 +1,14 @@
 #include "shared_memory_registry.h"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
+#include <stdexcept>
+
+#include "cuda_runtime.h"
 
 namespace tritonlink::server {
 namespace {
 
-constexpr size_t kCudaIpcHandleSize = 64;  // sizeof(cudaIpcMemHandle_t)
-
 grpc::Status already_registered(const std::string& name) {
   return grpc::Status(grpc::StatusCode::ALREADY_EXISTS, "shared memory region '" + name + "' already in manager");
-}
-
-// The size of the POSIX shared-memory object `key`, opened as Triton opens it (read-write).
-grpc::Status shared_memory_object_size(const std::string& key, uint64_t* size) {
-  const int fd = shm_open(key.c_str(), O_RDWR, 0);
-  if (fd < 0) return grpc::Status(grpc::StatusCode::INTERNAL, "Unable to open shared memory region: '" + key + "'");
-  struct stat info {};
-  const bool known = fstat(fd, &info) == 0 && info.st_size >= 0;
-  close(fd);
-  if (!known) return grpc::Status(grpc::StatusCode::INTERNAL, "Invalid shared memory region: '" + key + "'");
-  *size = static_cast<uint64_t>(info.st_size);
-  return grpc::Status::OK;
 }
 
 template <typename Regions>
@@ -55,15 +40,20 @@ bool SharedMemoryRegistry::name_taken(const std::string& name) const {
 }
 
 grpc::Status SharedMemoryRegistry::register_system(const inference::SystemSharedMemoryRegisterRequest& request) {
-  uint64_t object_size = 0;
-  if (auto status = shared_memory_object_size(request.key(), &object_size); !status.ok()) return status;
+  std::shared_ptr<const SystemSharedMemory> mapping;
+  try {
+    mapping = std::make_shared<const SystemSharedMemory>(SystemSharedMemory::open_whole(request.key()));
+  } catch (const std::exception&) {
+    return grpc::Status(grpc::StatusCode::INTERNAL, "Unable to open shared memory region: '" + request.key() + "'");
+  }
+  const uint64_t object_size = mapping->size();
   if (request.offset() > object_size || request.byte_size() > object_size - request.offset()) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "failed to register shared memory region '" + request.name() + "': invalid args");
   }
   std::lock_guard<std::mutex> lock(mu_);
   if (name_taken(request.name())) return already_registered(request.name());
-  system_.emplace(request.name(), request);
+  system_.emplace(request.name(), SystemRegion{request, std::move(mapping)});
   return grpc::Status::OK;
 }
 
@@ -81,7 +71,8 @@ grpc::Status SharedMemoryRegistry::register_cuda(const inference::CudaSharedMemo
 grpc::Status SharedMemoryRegistry::system_status(const std::string& name,
                                                  inference::SystemSharedMemoryStatusResponse* response) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return report(system_, name, "system", response->mutable_regions(), [](const auto& region, auto* status) {
+  return report(system_, name, "system", response->mutable_regions(), [](const auto& entry, auto* status) {
+    const auto& region = entry.request;
     status->set_name(region.name());
     status->set_key(region.key());
     status->set_offset(region.offset());
@@ -107,6 +98,28 @@ void SharedMemoryRegistry::unregister_system(const std::string& name) {
 void SharedMemoryRegistry::unregister_cuda(const std::string& name) {
   std::lock_guard<std::mutex> lock(mu_);
   forget(cuda_, name);
+}
+
+grpc::Status SharedMemoryRegistry::system_span(const std::string& name, uint64_t offset, uint64_t byte_size,
+                                               SharedMemorySpan* span) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  const auto it = system_.find(name);
+  if (it == system_.end()) {
+    if (cuda_.count(name) != 0) {
+      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
+                          "CUDA shared memory region '" + name + "' is not opened by this server");
+    }
+    return grpc::Status(grpc::StatusCode::NOT_FOUND, "Unable to find shared memory region: '" + name + "'");
+  }
+  const auto& region = it->second.request;
+  if (offset > region.byte_size() || byte_size > region.byte_size() - offset) {
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "Invalid offset + byte size for shared memory region: '" + name + "'");
+  }
+  span->mapping = it->second.mapping;
+  span->data = span->mapping->data() + region.offset() + offset;
+  span->size = byte_size;
+  return grpc::Status::OK;
 }
 
 }  // namespace tritonlink::server

@@ -5,6 +5,7 @@
 
 #include "decoupled_model.h"
 #include "request_options.h"
+#include "shared_memory_tensors.h"
 #include "tensors.h"
 
 namespace tritonlink::server {
@@ -27,8 +28,9 @@ inference::ModelStreamInferResponse refusal(const std::string& request_id, const
 class StreamedRequest final : public ResponseSender, public std::enable_shared_from_this<StreamedRequest> {
  public:
   StreamedRequest(std::shared_ptr<StreamOutbox> outbox, std::unique_ptr<inference::ModelInferRequest> request,
-                  ServedModel& served, bool empty_final_response, InferenceStatistics::Timeline timeline)
-      : outbox_(std::move(outbox)), request_(std::move(request)), served_(served),
+                  ServedModel& served, const SharedMemoryRegistry& shared_memory, bool empty_final_response,
+                  InferenceStatistics::Timeline timeline)
+      : outbox_(std::move(outbox)), request_(std::move(request)), served_(served), shared_memory_(shared_memory),
         empty_final_response_(empty_final_response), timeline_(timeline) {}
 
   void start() {
@@ -40,7 +42,9 @@ class StreamedRequest final : public ResponseSender, public std::enable_shared_f
 
   void send(inference::ModelInferResponse response) override {
     if (unshapeable_) return;
-    if (grpc::Status status = select_requested_outputs(*request_, response); !status.ok()) {
+    grpc::Status status = select_requested_outputs(*request_, response);
+    if (status.ok()) status = write_shared_memory_outputs(shared_memory_, *request_, response);
+    if (!status.ok()) {
       // The same for every response of this request (the outputs asked for do not fit), so
       // the client hears it once, as a refusal, and the rest is dropped.
       unshapeable_ = true;
@@ -75,6 +79,7 @@ class StreamedRequest final : public ResponseSender, public std::enable_shared_f
   void answered(grpc::Status status) {
     timeline_.model_finished = Clock::now();
     if (status.ok()) status = select_requested_outputs(*request_, response_);
+    if (status.ok()) status = write_shared_memory_outputs(shared_memory_, *request_, response_);
     if (!status.ok()) return end(refusal(request_->id(), status), false);
     identify(response_, kModelVersion);
     mark_final(response_, true);
@@ -102,6 +107,7 @@ class StreamedRequest final : public ResponseSender, public std::enable_shared_f
   std::shared_ptr<StreamOutbox> outbox_;
   std::unique_ptr<inference::ModelInferRequest> request_;  // models may move tensors out of it
   ServedModel& served_;
+  const SharedMemoryRegistry& shared_memory_;
   const bool empty_final_response_;
   InferenceStatistics::Timeline timeline_;
   inference::ModelInferResponse response_;  // a single-response model's
@@ -110,16 +116,18 @@ class StreamedRequest final : public ResponseSender, public std::enable_shared_f
 
 }  // namespace
 
-void answer_streamed_request(const ModelRepository& repository, std::shared_ptr<StreamOutbox> outbox,
+void answer_streamed_request(const ModelRepository& repository, const SharedMemoryRegistry& shared_memory,
+                             std::shared_ptr<StreamOutbox> outbox,
                              std::unique_ptr<inference::ModelInferRequest> request, Clock::time_point received) {
   grpc::Status status;
   ServedModel* served = repository.find_ready(request->model_name(), request->model_version(), &status);
   RequestOptions options;
   if (served != nullptr) status = read_request_options(*request, &options);
+  if (status.ok()) status = read_shared_memory_inputs(shared_memory, *request);
   if (!status.ok()) return outbox->request_done(refusal(request->id(), status));
   InferenceStatistics::Timeline timeline;
   timeline.received = received;
-  std::make_shared<StreamedRequest>(std::move(outbox), std::move(request), *served,
+  std::make_shared<StreamedRequest>(std::move(outbox), std::move(request), *served, shared_memory,
                                     options.enable_empty_final_response, timeline)
       ->start();
 }

@@ -17,14 +17,17 @@
 
 #include "grpc_service.pb.h"
 #include "model_repository.h"
+#include "shared_memory_registry.h"
 #include "statistics.h"
 #include "stream_outbox.h"
 
 namespace tritonlink::server {
 
 // Answers `request` through `outbox`, which was told of it (request_started) and hears once
-// that it is done. `received`: when the stream read it, for the model's statistics.
-void answer_streamed_request(const ModelRepository& repository, std::shared_ptr<StreamOutbox> outbox,
+// that it is done. `received`: when the stream read it, for the model's statistics. Tensors it
+// places in shared memory are read from and written into `shared_memory`'s regions.
+void answer_streamed_request(const ModelRepository& repository, const SharedMemoryRegistry& shared_memory,
+                             std::shared_ptr<StreamOutbox> outbox,
                              std::unique_ptr<inference::ModelInferRequest> request,
                              InferenceStatistics::Clock::time_point received);
 

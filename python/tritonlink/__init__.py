@@ -1,6 +1,6 @@
 """tritonlink: a native, zero-copy, GIL-free client for Triton Inference Server's gRPC protocol."""
 
-from . import _core, aio, testing
+from . import _core, aio, cuda_shared_memory, shared_memory, testing
 from ._client import Client, InferHandle
 from ._headers import basic_auth_headers
 from ._result import InferResult
@@ -36,6 +36,8 @@ __version__ = "0.1.0"
 
 __all__ = [
     "aio",
+    "cuda_shared_memory",
+    "shared_memory",
     "testing",
     "CancelledError",
     "Client",

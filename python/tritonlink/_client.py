@@ -14,8 +14,9 @@ from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
 from ._control_methods import ControlMethods
 from ._dispatcher import Dispatcher, guarded
-from ._result import InferResult
+from ._result import InferResult, with_placements
 from ._stream import Stream, StreamCallback, infer_stream
+from ._tensors import PlacedOutputs
 from ._stream_requests import DEFAULT_MAX_BUFFERED, with_empty_final_response
 from .errors import InferenceServerError, InFlightLimitError
 
@@ -116,7 +117,10 @@ class Client(ControlMethods):
     def infer(self, arguments: tuple) -> InferResult:
         """Runs one inference and returns its result."""
         # _client() is called only to raise when closed: this saves a call on the hot path.
-        return InferResult((self._core or self._client()).infer(*arguments))
+        result = InferResult((self._core or self._client()).infer(*arguments))
+        if arguments[2].__class__ is PlacedOutputs:
+            return result.placed_in(arguments[2].placements, self.shared_memory_regions)
+        return result
 
     def _start(self, arguments: tuple, on_done: Callable, router: Optional[CompletionRouter] = None) -> InferHandle:
         parts = self._async_parts()
@@ -131,6 +135,8 @@ class Client(ControlMethods):
                 slots.release()
                 user_done(result, error)
 
+        if arguments[2].__class__ is PlacedOutputs:
+            on_done = with_placements(on_done, arguments[2].placements, self.shared_memory_regions)
         call_id = next(parts.ids)
         try:
             router.start_infer(parts.engine, call_id, on_done, arguments)

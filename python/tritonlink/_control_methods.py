@@ -10,6 +10,8 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from . import _control
+from .cuda_shared_memory import CudaSharedMemoryRegion
+from .shared_memory import RegionBook, SharedMemoryRegion, check_key, check_region_name
 
 
 class ControlMethods:
@@ -77,15 +79,52 @@ class ControlMethods:
         """{"regions": {name: {"name", "key", "offset", "byte_size"}}}, of one region or all."""
         return self._rpc(_control.system_shared_memory_status(region_name), headers, client_timeout)
 
+    @property
+    def shared_memory_regions(self) -> RegionBook:
+        """The system regions this client registered (and how it maps them to view outputs)."""
+        book = self.__dict__.get("_region_book")
+        if book is None:
+            book = self.__dict__.setdefault("_region_book", RegionBook())
+        return book
+
     def register_system_shared_memory(self, name: str, key: str, byte_size: int, offset: int = 0, headers=None,
                                       client_timeout=None) -> None:
         """Registers ``byte_size`` bytes at ``offset`` of the POSIX shared-memory object ``key``."""
-        return self._rpc(_control.register_system_shared_memory(name, key, byte_size, offset), headers,
-                         client_timeout)
+        return self._register_system(name, key, byte_size, offset, None, headers, client_timeout)
+
+    def _register_system(self, name: str, key: str, byte_size: int, offset: int,
+                         region: Optional[SharedMemoryRegion], headers: Any, client_timeout: Any) -> Any:
+        rpc = _control.register_system_shared_memory(check_region_name(name), check_key(key), byte_size, offset)
+
+        def registered(response: dict) -> None:
+            self.shared_memory_regions.registered(name, key, int(byte_size), int(offset), region)
+
+        return self._rpc(rpc._replace(result=registered), headers, client_timeout)
 
     def unregister_system_shared_memory(self, name: str = "", headers=None, client_timeout=None) -> None:
         """Unregisters one region, or every system region when ``name`` is empty."""
-        return self._rpc(_control.unregister_system_shared_memory(name), headers, client_timeout)
+        rpc = _control.unregister_system_shared_memory(name)
+        return self._rpc(rpc._replace(result=lambda response: self.shared_memory_regions.forget(name)), headers,
+                         client_timeout)
+
+    def register(self, region: Any, headers=None, client_timeout=None) -> None:
+        """Registers a whole region under its own name: a system region from
+        tritonlink.shared_memory (outputs placed in it are then viewed through it), or a CUDA one
+        from tritonlink.cuda_shared_memory (by its IPC handle)."""
+        if isinstance(region, CudaSharedMemoryRegion):
+            return self.register_cuda_shared_memory(region.name, region.raw_handle, region.device_id,
+                                                    region.byte_size, headers, client_timeout)
+        if not isinstance(region, SharedMemoryRegion):
+            raise TypeError(f"register() takes a shared memory region, not {type(region).__name__}")
+        return self._register_system(region.name, region.key, region.byte_size, 0, region, headers, client_timeout)
+
+    def unregister(self, region: Any = "", headers=None, client_timeout=None) -> None:
+        """Unregisters a region (a CUDA region object, or a system one or its name), or every
+        system region when given none."""
+        if isinstance(region, CudaSharedMemoryRegion):
+            return self.unregister_cuda_shared_memory(region.name, headers, client_timeout)
+        name = region.name if isinstance(region, SharedMemoryRegion) else region
+        return self.unregister_system_shared_memory(name, headers, client_timeout)
 
     def get_cuda_shared_memory_status(self, region_name: str = "", headers=None, client_timeout=None) -> dict:
         """{"regions": {name: {"name", "device_id", "byte_size"}}}, of one region or all."""

@@ -12,6 +12,9 @@ _TABLE = _core.datatypes()
 
 TRITON_DATATYPES = frozenset(name for name, _, _, _ in _TABLE)
 
+# Bytes per element, 0 for BYTES (whose elements are length-prefixed).
+ELEMENT_SIZE = {name: size for name, size, _, _ in _TABLE}
+
 # The fixed-size datatypes numpy types itself, little-endian as the protocol sends them.
 NUMPY_FOR_TRITON = {
     name: np.dtype(numpy_name).newbyteorder("<")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any, Iterator, Optional
+from typing import Any, Callable, Iterator, Optional
 
 import numpy as np
 
@@ -20,6 +20,11 @@ class InferResult:
 
     def __init__(self, response: Any) -> None:
         self._response = response
+
+    def placed_in(self, placements: dict, regions: Any) -> "InferResult":
+        """This result, knowing which outputs the request placed in shared memory ({name: (region,
+        offset, size)}) and the client's RegionBook that maps those regions."""
+        return PlacedInferResult(self._response, placements, regions)
 
     @property
     def model_name(self) -> str:
@@ -55,7 +60,8 @@ class InferResult:
         """The output called `name` as a read-only numpy view; MissingOutputError if absent.
 
         BYTES outputs come as a new object array of bytes, shaped as the output; BF16 ones as
-        ml_dtypes.bfloat16 views (ImportError naming ml_dtypes when it is not installed).
+        ml_dtypes.bfloat16 views (ImportError naming ml_dtypes when it is not installed). An
+        output placed in shared memory is a read-only view of the region, never a copy.
         """
         array = self._response.as_numpy(name)
         if array is None:
@@ -94,3 +100,35 @@ class InferResult:
 
     def __repr__(self) -> str:
         return f"InferResult(model_name={self.model_name!r}, id={self.id!r}, outputs={self.keys()!r})"
+
+
+class PlacedInferResult(InferResult):
+    """The result of a request that placed outputs in shared memory: those are views of their
+    regions, mapped in this process (a separate class, so that plain results pay nothing)."""
+
+    __slots__ = ("_placements", "_regions")
+
+    def __init__(self, response: Any, placements: dict, regions: Any) -> None:
+        super().__init__(response)
+        self._placements = placements
+        self._regions = regions
+
+    def as_numpy(self, name: str) -> np.ndarray:
+        placed = self._placements.get(name)
+        if placed is None:
+            return super().as_numpy(name)
+        index = self._response.output_index(name)
+        if index < 0:
+            raise self._missing(name)
+        output = self._response.describe_output(index)
+        region, offset, byte_size = placed
+        return self._regions.view(region, output["datatype"], output["shape"], offset, byte_size)
+
+
+def with_placements(on_done: Callable, placements: dict, regions: Any) -> Callable:
+    """`on_done(result, error)` whose result views the outputs placed in shared memory there."""
+
+    def placed_done(result: Optional[InferResult], error: Any) -> None:
+        on_done(None if result is None else result.placed_in(placements, regions), error)
+
+    return placed_done

@@ -13,6 +13,7 @@ import numpy as np
 # wire_payload converts (one copy, made explicit) or serializes; wire_ready is its fixed-size part.
 from ._core import wire_payload, wire_ready  # noqa: F401
 from ._datatypes import check_datatype, matches
+from .shared_memory import SharedMemoryRegion, placement, tensor_byte_size
 
 # What the compiled core takes for one input: (name, datatype, shape, array or None, parameters).
 CoreInput = tuple
@@ -84,10 +85,22 @@ class InferInput:
                 f"but the array's shape is {list(input_tensor.shape)}"
             )
         self._data = wire_payload(self._name, self._datatype, input_tensor)
+        self._parameters = {}
+        return self
+
+    def set_shared_memory(self, region: Union[str, SharedMemoryRegion], byte_size: int,
+                          offset: int = 0) -> "InferInput":
+        """Places the input's data at `offset` in a registered system shared-memory region (an
+        object, or its name), instead of sending it. The size must fit the shape and datatype,
+        and the bytes must lie inside the region when it is open in this process."""
+        what = f"input '{self._name}'"
+        self._parameters = placement(region, tensor_byte_size(self._datatype, self._shape, byte_size, what),
+                                     offset, what)
+        self._data = None
         return self
 
     def core_input(self) -> CoreInput:
-        if self._data is None:
+        if self._data is None and not self._parameters:
             raise ValueError(f"input '{self._name}' has no data: call set_data_from_numpy() first")
         return (self._name, self._datatype, self._shape, self._data, self._parameters or None)
 
@@ -112,8 +125,22 @@ class InferRequestedOutput:
     def name(self) -> str:
         return self._name
 
+    def set_shared_memory(self, region: Union[str, SharedMemoryRegion], byte_size: int,
+                          offset: int = 0) -> "InferRequestedOutput":
+        """Asks the server to write the output at `offset` in a registered system shared-memory
+        region (an object, or its name); ``InferResult.as_numpy`` then views it there."""
+        self._parameters.update(placement(region, byte_size, offset, f"output '{self._name}'"))
+        return self
+
     def core_output(self) -> tuple:
         return (self._name, self._parameters or None)
+
+    def placed(self) -> Optional[tuple]:
+        """(region name, offset, byte_size) when the output is placed in shared memory."""
+        region = self._parameters.get("shared_memory_region")
+        if region is None:
+            return None
+        return (region, self._parameters.get("shared_memory_offset", 0), self._parameters["shared_memory_byte_size"])
 
 
 InputsArg = Union[Sequence[InferInput], Mapping[str, np.ndarray]]
@@ -141,16 +168,29 @@ def core_inputs(inputs: InputsArg) -> Union[dict, list]:
     return prepared
 
 
+class PlacedOutputs(list):
+    """Requested outputs of which some are placed in shared memory: ``placements`` maps each such
+    output's name to (region name, offset, byte_size), for the result to view them there."""
+
+    placements: dict
+
+
 def core_outputs(outputs: Optional[Iterable[Union[InferRequestedOutput, str]]]) -> list:
     """Validates requested outputs (InferRequestedOutput or plain names) for the compiled core."""
     if outputs is None:
         return []
     if isinstance(outputs, (str, bytes)):
         raise TypeError("outputs must be a list of InferRequestedOutput or names, not a single string")
-    prepared = []
+    prepared: list = []
     for item in outputs:
         if isinstance(item, InferRequestedOutput):
             prepared.append(item.core_output())
+            placed = item.placed()
+            if placed is not None:
+                if type(prepared) is list:
+                    prepared = PlacedOutputs(prepared)
+                    prepared.placements = {}
+                prepared.placements[item.name()] = placed
         elif isinstance(item, str):
             prepared.append((_check_name(item, "output"), None))
         else:

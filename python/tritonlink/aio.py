@@ -20,6 +20,7 @@ from ._completions import CompletionRouter
 from ._control_methods import ControlMethods
 from ._aio_stream import AsyncStream, infer_stream
 from ._result import InferResult
+from ._tensors import PlacedOutputs
 from ._stream_requests import DEFAULT_MAX_BUFFERED, with_empty_final_response
 from .errors import InFlightLimitError
 
@@ -137,7 +138,13 @@ class AsyncClient(ControlMethods):
     @takes_infer_options()
     def infer(self, arguments: tuple) -> Awaitable[InferResult]:
         """As Client.infer, awaitable; cancelling the awaiting task cancels the call."""
+        if arguments[2].__class__ is PlacedOutputs:
+            return self._await_placed(arguments)
         return self._await(arguments)
+
+    async def _await_placed(self, arguments: tuple) -> InferResult:
+        result = await self._await(arguments)
+        return result.placed_in(arguments[2].placements, self.shared_memory_regions)
 
     # ---- streams ----
 

@@ -1,0 +1,57 @@
+"""tritonlink.cuda_shared_memory: without CUDA a clear error; with a GPU, device round trips
+and registration with the embedded server (bookkeeping there)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+import tritonlink
+from tritonlink import cuda_shared_memory
+
+
+def _gpu_count() -> int:
+    try:
+        return cuda_shared_memory.device_count()
+    except cuda_shared_memory.CudaUnavailableError:
+        return 0
+
+
+needs_gpu = pytest.mark.skipif(_gpu_count() == 0, reason="no CUDA runtime or no GPU on this machine")
+
+
+@pytest.mark.skipif(_gpu_count() > 0, reason="a GPU is present")
+def test_without_cuda_creating_a_region_says_what_was_looked_for():
+    with pytest.raises(cuda_shared_memory.CudaUnavailableError) as raised:
+        cuda_shared_memory.create_region("gpu", 1024)
+    message = str(raised.value)
+    assert "libcudart" in message and ("looked for" in message or "no CUDA device" in message)
+
+
+def test_the_package_imports_and_validates_without_cuda():
+    with pytest.raises(ValueError, match="region name"):
+        cuda_shared_memory.create_region("", 1024)
+    with pytest.raises(ValueError, match="must not be negative"):
+        cuda_shared_memory.create_region("gpu", -1)
+
+
+@needs_gpu
+def test_numpy_round_trip_through_the_device():
+    x = np.arange(1024, dtype=np.float32)
+    with cuda_shared_memory.create_region("gpu", x.nbytes + 64) as region:
+        assert region.write([x], offset=64) == 64 + x.nbytes
+        np.testing.assert_array_equal(region.as_numpy(np.float32, x.shape, offset=64), x)
+        assert len(region.raw_handle) == 64
+        with pytest.raises(ValueError, match="offset 64 and size"):
+            region.as_numpy(np.float32, [1024 + 1], offset=64)
+
+
+@needs_gpu
+def test_register_a_cuda_region_with_the_embedded_server(embedded_client):
+    with cuda_shared_memory.create_region("tl_gpu", 4096) as region:
+        embedded_client.register(region)
+        status = embedded_client.get_cuda_shared_memory_status("tl_gpu")["regions"]["tl_gpu"]
+        assert int(status["byte_size"]) == 4096
+        embedded_client.unregister(region)
+    with pytest.raises(tritonlink.NotFoundError):
+        embedded_client.get_cuda_shared_memory_status("tl_gpu")
