@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the C++ tests: the completion sink under ThreadSanitizer, the async engine
-# (against the embedded server) under AddressSanitizer and UndefinedBehaviorSanitizer.
+# (against the embedded server) and the embedded server's streams under AddressSanitizer and
+# UndefinedBehaviorSanitizer.
 # Build directories persist under build/, so re-runs are incremental.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -19,4 +20,4 @@ run_under() {  # <sanitizer flags> <build dir> <target...>
 }
 
 run_under "-fsanitize=thread" build/cpp-tsan completion_sink_test
-run_under "-fsanitize=address,undefined" build/cpp-asan async_engine_test
+run_under "-fsanitize=address,undefined" build/cpp-asan async_engine_test stream_server_test

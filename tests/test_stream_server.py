@@ -17,7 +17,7 @@ import queue
 import threading
 import time
 import uuid
-from typing import Iterator, List, Optional, Tuple
+from typing import Iterator, List, Optional
 
 import grpc
 import numpy as np
@@ -37,7 +37,7 @@ class Stream:
 
     def __init__(self, url: str) -> None:
         self.client = grpcclient.InferenceServerClient(url)
-        self._arrivals: "queue.Queue[Tuple[float, Optional[grpcclient.InferResult], Optional[InferenceServerException]]]" = queue.Queue()
+        self._arrivals: queue.Queue = queue.Queue()  # (arrival time, result or None, error or None)
         self.client.start_stream(callback=self._arrived)
 
     def _arrived(self, result, error) -> None:
