@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the C++ tests: the completion sink under ThreadSanitizer, the async engine
-# (against the embedded server) and system shared memory under AddressSanitizer and
+# (against the embedded server), the embedded server's streams and system shared memory under
+# AddressSanitizer and
 # UndefinedBehaviorSanitizer.
 # Build directories persist under build/, so re-runs are incremental.
 set -euo pipefail
@@ -20,4 +21,4 @@ run_under() {  # <sanitizer flags> <build dir> <target...>
 }
 
 run_under "-fsanitize=thread" build/cpp-tsan completion_sink_test
-run_under "-fsanitize=address,undefined" build/cpp-asan async_engine_test system_shared_memory_test
+run_under "-fsanitize=address,undefined" build/cpp-asan async_engine_test stream_server_test system_shared_memory_test

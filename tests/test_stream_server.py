@@ -13,11 +13,12 @@ What real Triton sends (tests/triton_models/README.md has the whole account):
 
 from __future__ import annotations
 
+import json
 import queue
 import threading
 import time
 import uuid
-from typing import Iterator, List, Optional, Tuple
+from typing import Iterator, List, Optional
 
 import grpc
 import numpy as np
@@ -37,7 +38,7 @@ class Stream:
 
     def __init__(self, url: str) -> None:
         self.client = grpcclient.InferenceServerClient(url)
-        self._arrivals: "queue.Queue[Tuple[float, Optional[grpcclient.InferResult], Optional[InferenceServerException]]]" = queue.Queue()
+        self._arrivals: queue.Queue = queue.Queue()  # (arrival time, result or None, error or None)
         self.client.start_stream(callback=self._arrived)
 
     def _arrived(self, result, error) -> None:
@@ -154,11 +155,13 @@ def test_repeat_waits_delay_ms_before_each_response(stream):
     arrivals = [stream.next() for _ in range(4)]
     assert [a[2] for a in arrivals] == [None] * 4
     assert [a[1].as_numpy("OUT")[0] for a in arrivals[:3]] == [7, 8, 9]
+    # Response i cannot leave before the delays up to it have passed. Only these lower bounds
+    # are checked: on a loaded machine any response may reach the client late.
     elapsed = [a[0] - sent for a in arrivals]
     slack = 0.02  # timers and clocks of two processes
     assert elapsed[0] >= 0.3 - slack
-    assert elapsed[1] - elapsed[0] < 0.25  # no delay of its own
-    assert elapsed[2] - elapsed[1] >= 0.4 - slack
+    assert elapsed[1] >= 0.3 - slack
+    assert elapsed[2] >= 0.7 - slack
     assert final_flag(arrivals[3][1]) is True
 
 
@@ -180,6 +183,13 @@ def test_a_non_decoupled_model_over_the_stream_marks_its_one_response_final(stre
     assert result.as_numpy("OUTPUT0").tolist() == [2.0] * 16
     assert final_flag(result) is True
     stream.assert_quiet()  # no separate final response, even when asked for one
+
+
+def test_the_empty_final_response_flag_is_the_servers_not_the_models(stream):
+    stream.send("echo_parameters", [tensor("INPUT0", [1.0], "FP32")], enable_empty_final_response=True,
+                parameters={"custom": "kept"})
+    seen = json.loads(stream.result().as_numpy("PARAMETERS")[0])
+    assert seen["parameters"] == {"custom": "kept"}
 
 
 def test_unary_infer_on_a_decoupled_model_is_unimplemented(server):
@@ -377,19 +387,30 @@ class RawStream:
 
     def __init__(self, url: str) -> None:
         self._channel = grpc.insecure_channel(url)
-        self._requests: "queue.Queue[Optional[service_pb2.ModelInferRequest]]" = queue.Queue()
-        self._responses = service_pb2_grpc.GRPCInferenceServiceStub(self._channel).ModelStreamInfer(
+        self._requests: queue.Queue = queue.Queue()  # None half-closes
+        self._responses: queue.Queue = queue.Queue()
+        self._call = service_pb2_grpc.GRPCInferenceServiceStub(self._channel).ModelStreamInfer(
             iter(self._requests.get, None))
+        self._reader = threading.Thread(target=self._read, daemon=True)
+        self._reader.start()
+
+    def _read(self) -> None:
+        try:
+            for response in self._call:
+                self._responses.put(response)
+        except grpc.RpcError:
+            pass  # cancelled by close()
 
     def send(self, request: service_pb2.ModelInferRequest) -> None:
         self._requests.put(request)
 
     def next(self) -> service_pb2.ModelStreamInferResponse:
-        return next(self._responses)
+        return self._responses.get(timeout=RESPONSE_TIMEOUT_S)
 
     def close(self) -> None:
         self._requests.put(None)
-        self._responses.cancel()
+        self._call.cancel()
+        self._reader.join()
         self._channel.close()
 
 
@@ -417,19 +438,24 @@ def raw_request(model: str, request_id: str, inputs=(), **parameters) -> service
     return request
 
 
-def test_a_refused_request_carries_only_its_id_and_the_error(raw_stream):
-    raw_stream.send(raw_request("no_such_model", "unknown"))
-    raw_stream.send(raw_request("repeat", "wrong-type", [("IN", np.ones(1, np.float32), "FP32")]))
-    raw_stream.send(raw_request("accumulate", "orphan", [("IN", np.ones(1, np.int32), "INT32")],
-                                sequence_id=unique_int_id()))
-    raw_stream.send(raw_request("repeat", "bad-flag", [("IN", np.ones(1, np.int32), "INT32")],
-                                triton_enable_empty_final_response="yes"))
-    # Refusals from different checks need not come back in the order sent.
-    responses = [raw_stream.next() for _ in range(4)]
-    assert all(response.error_message for response in responses)
-    answers = sorted((r.infer_response for r in responses), key=lambda answer: answer.id)
-    assert answers == [service_pb2.ModelInferResponse(id=request_id)
-                       for request_id in sorted(("unknown", "wrong-type", "orphan", "bad-flag"))]
+REFUSED_REQUESTS = {
+    "unknown model": lambda: raw_request("no_such_model", "refused"),
+    "wrong input datatype": lambda: raw_request("repeat", "refused", [("IN", np.ones(1, np.float32), "FP32")]),
+    "sequence never started": lambda: raw_request("accumulate", "refused", [("IN", np.ones(1, np.int32), "INT32")],
+                                                  sequence_id=unique_int_id()),
+    "reserved parameter of the wrong type": lambda: raw_request(
+        "repeat", "refused", [("IN", np.ones(1, np.int32), "INT32")], triton_enable_empty_final_response="yes"),
+}
+
+
+# One refusal per stream: Triton 2.51 sometimes loses one of several refusals on one stream, and
+# a burst of them once aborted it (see tests/triton_models/README.md).
+@pytest.mark.parametrize("refused", REFUSED_REQUESTS.values(), ids=REFUSED_REQUESTS.keys())
+def test_a_refused_request_carries_only_its_id_and_the_error(raw_stream, refused):
+    raw_stream.send(refused())
+    response = raw_stream.next()
+    assert response.error_message
+    assert response.infer_response == service_pb2.ModelInferResponse(id="refused")
 
 
 def test_an_error_a_decoupled_model_answers_with_is_final_and_names_the_model(raw_stream):
