@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Builds and runs the C++ tests: the completion sink under ThreadSanitizer, the async engine
 # (against the embedded server), the embedded server's streams and system shared memory under
-# AddressSanitizer and
-# UndefinedBehaviorSanitizer.
+# AddressSanitizer and UndefinedBehaviorSanitizer.
 # Build directories persist under build/, so re-runs are incremental.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
