@@ -92,6 +92,10 @@ class Clients:
     def tritonlink(self) -> tritonlink.Client:
         return self._get("tritonlink", lambda: tritonlink.Client(self.url))
 
+    def tritonlink_pool(self, channels: int) -> tritonlink.Client:
+        """A tritonlink client over ``channels`` connections (see bench_channels)."""
+        return self._get(f"tritonlink_pool{channels}", lambda: tritonlink.Client(self.url, channels=channels))
+
     def tritonclient(self) -> tc.InferenceServerClient:
         return self._get("tritonclient", lambda: tc.InferenceServerClient(self.url))
 

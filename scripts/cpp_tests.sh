@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Builds and runs the C++ tests: the completion sink under ThreadSanitizer, the async engine
+# Builds and runs the C++ tests: the completion sink and client metrics under ThreadSanitizer, the async engine
 # (against the embedded server) under AddressSanitizer and UndefinedBehaviorSanitizer.
 # Build directories persist under build/, so re-runs are incremental.
 set -euo pipefail
@@ -18,5 +18,5 @@ run_under() {  # <sanitizer flags> <build dir> <target...>
   done
 }
 
-run_under "-fsanitize=thread" build/cpp-tsan completion_sink_test
+run_under "-fsanitize=thread" build/cpp-tsan completion_sink_test client_metrics_test
 run_under "-fsanitize=address,undefined" build/cpp-asan async_engine_test

@@ -74,6 +74,7 @@ grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerConte
                                                        inference::ModelInferResponse* response) {
   InferenceStatistics::Timeline timeline;
   timeline.received = InferenceStatistics::Clock::now();
+  peers_.record(context->peer());
   grpc::Status status;
   ServedModel* served = repository_.find_ready(request->model_name(), request->model_version(), &status);
   if (served == nullptr) return finish(context, status);
@@ -104,6 +105,7 @@ grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerConte
 }
 
 StreamReactor* InferenceService::ModelStreamInfer(grpc::CallbackServerContext* context) {
+  peers_.record(context->peer());
   return open_streams_.add(std::make_unique<InferStream>(context, repository_, header_forwarding_, open_streams_));
 }
 

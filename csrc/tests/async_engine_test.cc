@@ -52,7 +52,7 @@ struct Tally {
 
 TEST(many_calls_each_complete_once_with_their_own_result) {
   Fixture f;
-  AsyncEngine engine(f.client.channel());
+  AsyncEngine engine(f.client.channels());
   constexpr int kCalls = 3000;
   std::vector<std::vector<float>> payloads;
   for (int i = 0; i < kCalls; ++i) payloads.emplace_back(i % 3 == 0 ? 8192 : 4, static_cast<float>(i));
@@ -81,7 +81,7 @@ TEST(many_calls_each_complete_once_with_their_own_result) {
 
 TEST(cancel_delivers_cancelled) {
   Fixture f;
-  AsyncEngine engine(f.client.channel());
+  AsyncEngine engine(f.client.channels());
   const std::vector<float> ms{5000.0f};
   engine.start_infer(1, float_request("sleep", ms), {}, f.sink);
   engine.cancel(1);
@@ -93,7 +93,7 @@ TEST(cancel_delivers_cancelled) {
 
 TEST(deadline_delivers_deadline_exceeded) {
   Fixture f;
-  AsyncEngine engine(f.client.channel());
+  AsyncEngine engine(f.client.channels());
   const std::vector<float> ms{5000.0f};
   CallOptions options;
   options.timeout_s = 0.1;
@@ -105,7 +105,7 @@ TEST(deadline_delivers_deadline_exceeded) {
 
 TEST(shutdown_delivers_every_call_in_flight_and_refuses_new_ones) {
   Fixture f;
-  AsyncEngine engine(f.client.channel());
+  AsyncEngine engine(f.client.channels());
   const std::vector<float> ms{5000.0f};
   for (int i = 0; i < 500; ++i) engine.start_infer(i, float_request("sleep", ms), {}, f.sink);
   const auto start = std::chrono::steady_clock::now();
@@ -126,7 +126,7 @@ TEST(shutdown_delivers_every_call_in_flight_and_refuses_new_ones) {
 
 TEST(unary_calls_complete_with_the_parsed_response) {
   Fixture f;
-  AsyncEngine engine(f.client.channel());
+  AsyncEngine engine(f.client.channels());
   engine.start_unary(1, "ServerReady", "{}", {}, f.sink);
   engine.start_unary(2, "NoSuchRpc", "{}", {}, f.sink);
   engine.start_unary(3, "ModelReady", "{not json", {}, f.sink);
