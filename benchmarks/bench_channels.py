@@ -9,7 +9,7 @@ import pytest
 
 import _workloads as w
 
-POOL_CASES = [(64, 256, 4000), (w.MiB, 64, 400)]  # (bytes, in flight, requests per run)
+POOL_CASES = [(64, 1, 2000), (64, 256, 4000), (w.MiB, 64, 400)]  # (bytes, in flight, requests per run)
 CHANNELS = [1, 2, 4]
 
 

@@ -140,7 +140,8 @@ def test_prometheus_exposition_parses_back(own_server):
     below_4ms = [v for (name, lbl), v in samples.items() if name == "tritonlink_request_latency_seconds_bucket"
                  and dict(lbl)["model"] == "sleep" and dict(lbl)["le"] != "+Inf" and float(dict(lbl)["le"]) < 0.004]
     assert below_4ms and max(below_4ms) == 0
-    assert samples[("tritonlink_errors_total", (("client", "a"), ("code", "NOT_FOUND"), ("model", "no_such_model")))] == 1
+    error_labels = (("client", "a"), ("code", "NOT_FOUND"), ("model", "no_such_model"))
+    assert samples[("tritonlink_errors_total", error_labels)] == 1
     assert 6 * 0.005 <= samples[("tritonlink_request_latency_seconds_sum", labels)] < 1
 
 

@@ -50,6 +50,24 @@ struct Tally {
 
 }  // namespace
 
+TEST(a_pooled_engine_spreads_calls_over_its_connections_and_counts_them) {
+  Fixture f;
+  const ChannelConfig config{"127.0.0.1:" + std::to_string(f.server.port()), {}, {}};
+  auto metrics = std::make_shared<ClientMetrics>();
+  AsyncEngine engine(std::make_shared<ChannelPool>(config, 3), metrics);
+  const std::vector<float> payload(4, 1.0f);
+  for (int i = 0; i < 9; ++i) engine.start_infer(i, float_request("identity", payload), {}, f.sink);
+  Tally tally;
+  tally.collect(*f.sink, 9);
+  CHECK(tally.completed.size() == 9);
+  CHECK(f.server.peers().size() == 3);
+  const ModelMetrics& identity = metrics->model("identity");
+  CHECK(identity.requests.load() == 9);
+  CHECK(identity.in_flight.load() == 0);
+  CHECK(identity.by_status[0].load() == 9);
+  CHECK(identity.latency.snapshot().count == 9);
+}
+
 TEST(many_calls_each_complete_once_with_their_own_result) {
   Fixture f;
   AsyncEngine engine(f.client.channels());

@@ -52,9 +52,10 @@ class Client(ControlMethods):
 
     ``url`` is ``host:port`` (or any gRPC target), or replicas that gRPC's ``round_robin``
     policy balances: a list of ``host:port`` (names resolved once, now) or ``dns:///name:port``
-    (re-resolved as replicas come and go). ``channels`` connections per address carry the
-    calls in turn (a stream stays on one). ``metrics=False`` stops recording :meth:`metrics`.
-    Every call releases the GIL while it waits. ``max_in_flight`` bounds the async requests in flight;
+    (re-resolved as replicas come and go). ``channels`` connections (default 2) per address
+    carry the calls in turn (a stream stays on one). ``metrics=False`` stops recording
+    :meth:`metrics`. Every call releases the GIL while it waits. ``max_in_flight`` bounds the
+    async requests in flight;
     when reached, starting another waits (``block_when_full=True``) or raises
     :class:`InFlightLimitError`.
     Channel: ``ssl=True`` for TLS, with ``root_certificates`` (else gRPC's default roots) and,
