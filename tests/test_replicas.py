@@ -123,3 +123,11 @@ def test_a_stopped_replica_leaves_rotation_and_rejoins_when_restarted(three_serv
     assert failed_while_down <= threads, load.failed
     assert len(load.failed) == failed_while_down, load.failed
     assert load.ok > 0
+
+
+def test_a_dns_name_is_balanced_over_the_addresses_that_answer(three_servers):
+    # localhost may resolve to ::1 too, where nothing listens: round_robin uses what connects.
+    with tritonlink.Client(f"dns:///localhost:{three_servers[0].port}") as client:
+        for _ in range(5):
+            client.infer("identity", INPUTS)
+    assert inference_count(three_servers[0]) == 5
