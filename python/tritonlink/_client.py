@@ -8,10 +8,10 @@ from concurrent.futures import Future
 from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional
 
 from . import _control, _core, _lifecycle
-from .metrics import snapshot as metrics_snapshot
 from ._arguments import check_max_in_flight, core_timeout, infer_arguments, takes_infer_options
 from ._channel_options import Pem, make_core_client
 from ._targets import DEFAULT_CHANNELS, Url, grpc_target
+from .metrics import snapshot as metrics_snapshot
 from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
 from ._control_methods import ControlMethods
@@ -55,9 +55,8 @@ class Client(ControlMethods):
     (re-resolved as replicas come and go). ``channels`` connections (default 2) per address
     carry the calls in turn (a stream stays on one). ``metrics=False`` stops recording
     :meth:`metrics`. Every call releases the GIL while it waits. ``max_in_flight`` bounds the
-    async requests in flight;
-    when reached, starting another waits (``block_when_full=True``) or raises
-    :class:`InFlightLimitError`.
+    async requests in flight; when reached, starting another waits (``block_when_full=True``)
+    or raises :class:`InFlightLimitError`.
     Channel: ``ssl=True`` for TLS, with ``root_certificates`` (else gRPC's default roots) and,
     for mutual TLS, ``private_key`` and ``certificate_chain``: each a PEM file path or PEM bytes.
     ``keepalive_time_ms``, ``keepalive_timeout_ms``, ``keepalive_permit_without_calls`` and

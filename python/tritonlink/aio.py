@@ -13,10 +13,10 @@ import itertools
 from typing import Any, AsyncIterator, Awaitable, Mapping, Optional
 
 from . import _control, _core, _lifecycle
-from .metrics import snapshot as metrics_snapshot
 from ._arguments import check_max_in_flight, core_timeout, takes_infer_options
 from ._channel_options import Pem, make_core_client
 from ._targets import DEFAULT_CHANNELS, Url, grpc_target
+from .metrics import snapshot as metrics_snapshot
 from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
 from ._control_methods import ControlMethods
