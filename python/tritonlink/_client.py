@@ -52,7 +52,7 @@ class Client(ControlMethods):
 
     ``url`` is ``host:port`` (or any gRPC target), or replicas that gRPC's ``round_robin``
     policy balances: a list of ``host:port`` (names resolved once, now) or ``dns:///name:port``
-    (re-resolved as replicas come and go). ``channels`` connections (default 2) per address
+    (re-resolved as replicas come and go). ``channels`` connections (default 1) per address
     carry the calls in turn (a stream stays on one). ``metrics=False`` stops recording
     :meth:`metrics`. Every call releases the GIL while it waits. ``max_in_flight`` bounds the
     async requests in flight; when reached, starting another waits (``block_when_full=True``)

@@ -16,7 +16,7 @@ Url = Union[str, Sequence[str]]
 ROUND_ROBIN_SERVICE_CONFIG = '{"loadBalancingConfig": [{"round_robin": {}}]}'
 _BALANCED_SCHEMES = ("dns:", "ipv4:", "ipv6:")
 MAX_CHANNELS = 64
-DEFAULT_CHANNELS = 2  # 1.3-1.5x infer/s at 256 in flight, same p50 alone: see README, bench_channels.py
+DEFAULT_CHANNELS = 1  # more measured no steady gain on 2 cores: see README, bench_channels.py
 
 
 def check_channels(channels: Any) -> int:
