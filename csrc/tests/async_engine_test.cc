@@ -52,7 +52,8 @@ struct Tally {
 
 TEST(a_pooled_engine_spreads_calls_over_its_connections_and_counts_them) {
   Fixture f;
-  const ChannelConfig config{"127.0.0.1:" + std::to_string(f.server.port()), {}, {}};
+  ChannelConfig config;
+  config.target = "127.0.0.1:" + std::to_string(f.server.port());
   auto metrics = std::make_shared<ClientMetrics>();
   AsyncEngine engine(std::make_shared<ChannelPool>(config, 3), metrics);
   const std::vector<float> payload(4, 1.0f);
