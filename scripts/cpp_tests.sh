@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Builds and runs the C++ tests: the completion sink under ThreadSanitizer, the async engine
-# (against the embedded server), the embedded server's streams and system shared memory under
-# AddressSanitizer and UndefinedBehaviorSanitizer.
+# Builds and runs the C++ tests: the completion sink and client metrics under ThreadSanitizer;
+# the async engine (against the embedded server), the embedded server's streams and system
+# shared memory under AddressSanitizer and UndefinedBehaviorSanitizer.
 # Build directories persist under build/, so re-runs are incremental.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -19,5 +19,5 @@ run_under() {  # <sanitizer flags> <build dir> <target...>
   done
 }
 
-run_under "-fsanitize=thread" build/cpp-tsan completion_sink_test
+run_under "-fsanitize=thread" build/cpp-tsan completion_sink_test client_metrics_test
 run_under "-fsanitize=address,undefined" build/cpp-asan async_engine_test stream_server_test system_shared_memory_test

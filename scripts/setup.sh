@@ -31,7 +31,8 @@ install_python_packages() {
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -U pip
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
     "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja numpy \
-    pytest pytest-timeout pytest-benchmark hypothesis uvloop "tritonclient[grpc]" ml_dtypes cryptography protobuf rich matplotlib
+    pytest pytest-timeout pytest-benchmark hypothesis uvloop "tritonclient[grpc]" ml_dtypes cryptography protobuf rich \
+    matplotlib prometheus_client
   rm -f "$VENV"/.deps-*
   touch "$stamp"
 }

@@ -106,7 +106,7 @@ void register_async(py::module_& m) {
 
   py::class_<AsyncEngine>(m, "AsyncEngine", "Calls in flight on a completion queue with its own C++ threads.")
       .def(py::init([](const InferClient& client, int threads) {
-             return std::make_unique<AsyncEngine>(client.channel(), threads);
+             return std::make_unique<AsyncEngine>(client.channels(), client.metrics(), threads);
            }),
            py::arg("client"), py::arg("threads") = 1)
       .def("start_infer", &start_infer, py::arg("sink"), py::arg("lent"), py::arg("id"), py::arg("model_name"), py::arg("inputs"), py::arg("outputs"),

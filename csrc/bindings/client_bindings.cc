@@ -3,6 +3,7 @@
 
 #include "errors.h"
 #include "infer_client.h"
+#include "metrics_conversion.h"
 #include "proto_to_python.h"
 #include "request_conversion.h"
 #include "response_bindings.h"
@@ -80,11 +81,18 @@ void register_client(py::module_& m) {
   py::class_<InferClient>(m, "Client", "A channel to one Triton-protocol server (see tritonlink.Client).")
       .def(py::init(
                [](const std::string& target, const py::dict& int_args, const py::dict& string_args,
-                  const py::object& tls) {
-                 return std::make_unique<InferClient>(channel_config(target, int_args, string_args, tls));
+                  const py::object& tls, int channels, bool metrics) {
+                 return std::make_unique<InferClient>(channel_config(target, int_args, string_args, tls), channels,
+                                                      metrics);
                }),
            py::arg("target"), py::arg("int_args") = py::dict(), py::arg("string_args") = py::dict(),
-           py::arg("tls") = py::none())
+           py::arg("tls") = py::none(), py::arg("channels") = 1, py::arg("metrics") = true)
+      .def(
+          "metrics",
+          [](const InferClient& client) {
+            return client.metrics() ? metrics_to_python(*client.metrics()) : py::dict();
+          },
+          "{model: counters and histograms}; empty when metrics are off.")
       .def("infer", &infer, py::arg("model_name"), py::arg("inputs"), py::arg("outputs"), py::arg("model_version"),
            py::arg("request_id"), py::arg("parameters"), py::arg("timeout_s"), py::arg("headers"))
       .def("call_unary", &call_unary, py::arg("method"), py::arg("request_json"), py::arg("timeout_s"),

@@ -1,4 +1,5 @@
 #include <pybind11/pybind11.h>
+#include <pybind11/stl.h>
 
 #include <regex>
 #include <stdexcept>
@@ -30,6 +31,7 @@ void register_server(py::module_& m) {
            py::arg("address"), py::arg("tls") = py::none(), py::arg("header_forward_pattern") = "",
            "tls: None or (certificate chain, private key, client CA or None) as PEM bytes.")
       .def_property_readonly("port", &server::EmbeddedServer::port)
+      .def("peers", &server::EmbeddedServer::peers, py::call_guard<py::gil_scoped_release>())
       .def("shutdown", &server::EmbeddedServer::shutdown, py::call_guard<py::gil_scoped_release>())
       .def("wait", &server::EmbeddedServer::wait, py::call_guard<py::gil_scoped_release>());
 }

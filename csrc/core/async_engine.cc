@@ -12,8 +12,8 @@ const grpc::Status kClientClosed(grpc::StatusCode::CANCELLED, "the client is clo
 
 }  // namespace
 
-AsyncEngine::AsyncEngine(std::shared_ptr<grpc::Channel> channel, int threads)
-    : channel_(std::move(channel)), stub_(channel_) {
+AsyncEngine::AsyncEngine(std::shared_ptr<ChannelPool> channels, std::shared_ptr<ClientMetrics> metrics, int threads)
+    : channels_(std::move(channels)), metrics_(std::move(metrics)) {
   for (int i = 0; i < std::max(threads, 1); ++i) threads_.emplace_back([this] { poll_loop(); });
 }
 
@@ -21,7 +21,8 @@ AsyncEngine::~AsyncEngine() { shutdown(); }
 
 void AsyncEngine::start_infer(uint64_t id, const InferRequest& request, const CallOptions& options,
                               std::shared_ptr<CompletionSink> sink) {
-  launch(std::make_shared<UnaryCall>(id, request, options, std::move(sink)));
+  ModelMetrics* metrics = metrics_ ? &metrics_->model(request.model_name) : nullptr;
+  launch(std::make_shared<UnaryCall>(id, request, options, std::move(sink), metrics));
 }
 
 void AsyncEngine::start_unary(uint64_t id, const std::string& method, const std::string& request_json,
@@ -36,7 +37,7 @@ void AsyncEngine::start_unary(uint64_t id, const std::string& method, const std:
 
 void AsyncEngine::start_stream(uint64_t id, const CallOptions& options, std::shared_ptr<CompletionSink> sink,
                                size_t max_buffered) {
-  launch(std::make_shared<StreamCall>(id, options, std::move(sink), max_buffered));
+  launch(std::make_shared<StreamCall>(id, options, std::move(sink), max_buffered, metrics_.get()));
 }
 
 template <typename Call>
@@ -51,7 +52,7 @@ void AsyncEngine::launch(std::shared_ptr<Call> call) {
     call->refuse(kClientClosed);
     return;
   }
-  call->start(stub_, &queue_);  // outside the lock: gRPC may write the request on this thread
+  call->start(channels_->next(), &queue_);  // outside the lock: gRPC may write the request on this thread
 }
 
 std::shared_ptr<EngineCall> AsyncEngine::find(uint64_t id) const {

@@ -13,11 +13,11 @@
 #include <unordered_map>
 #include <vector>
 
-#include <grpcpp/channel.h>
 #include <grpcpp/completion_queue.h>
-#include <grpcpp/generic/generic_stub.h>
 
 #include "call_options.h"
+#include "channel_pool.h"
+#include "client_metrics.h"
 #include "completion_sink.h"
 #include "engine_call.h"
 #include "infer_request.h"
@@ -28,7 +28,10 @@ class StreamCall;
 
 class AsyncEngine {
  public:
-  AsyncEngine(std::shared_ptr<grpc::Channel> channel, int threads = 1);
+  // Each call takes the next channel of `channels`; a stream keeps its one for its life.
+  // Infers and streams are counted in `metrics` unless it is null.
+  explicit AsyncEngine(std::shared_ptr<ChannelPool> channels, std::shared_ptr<ClientMetrics> metrics = nullptr,
+                       int threads = 1);
   ~AsyncEngine();  // shutdown()
   AsyncEngine(const AsyncEngine&) = delete;
   AsyncEngine& operator=(const AsyncEngine&) = delete;
@@ -78,8 +81,8 @@ class AsyncEngine {
   void forget(uint64_t id);
   void poll_loop();
 
-  std::shared_ptr<grpc::Channel> channel_;
-  grpc::GenericStub stub_;
+  std::shared_ptr<ChannelPool> channels_;
+  std::shared_ptr<ClientMetrics> metrics_;
   grpc::CompletionQueue queue_;
   std::vector<std::thread> threads_;
 

@@ -11,10 +11,14 @@
 
 namespace tritonlink {
 
-InferClient::InferClient(const ChannelConfig& config) : channel_(make_channel(config)), stub_(channel_) {}
+InferClient::InferClient(const ChannelConfig& config, int channels, bool record_metrics)
+    : channels_(std::make_shared<ChannelPool>(config, channels)),
+      metrics_(record_metrics ? std::make_shared<ClientMetrics>() : nullptr) {}
 
 grpc::Status InferClient::infer(const InferRequest& request, const CallOptions& options,
                                 const InterruptCheck& interrupted, std::shared_ptr<InferResponse>* response) {
+  ModelMetrics* metrics = metrics_ ? &metrics_->model(request.model_name) : nullptr;
+  const auto started = MetricsClock::now();
   PayloadLease lease;
   grpc::ByteBuffer received;
   grpc::Status status;
@@ -22,14 +26,16 @@ grpc::Status InferClient::infer(const InferRequest& request, const CallOptions& 
     grpc::ClientContext context;
     options.apply(context);
     const grpc::ByteBuffer sent = lend_request(request, lease);
-    status = blocking_unary_call(stub_, context, method_path("ModelInfer"), sent, &received, interrupted);
+    if (metrics) metrics->started(sent.Length(), true);
+    status = blocking_unary_call(channels_->next(), context, method_path("ModelInfer"), sent, &received, interrupted);
   }
   // The caller's arrays must outlive gRPC's use of them: wait if it still holds a slice.
   std::promise<void> released;
   std::future<void> all_released = released.get_future();
   if (!lease.end([&released] { released.set_value(); })) all_released.wait();
-  if (!status.ok()) return status;
-  return decode_received_response(received, response);
+  if (status.ok()) status = decode_received_response(received, response);
+  if (metrics) metrics->finished(status, MetricsClock::now() - started, received.Length());
+  return status;
 }
 
 grpc::Status InferClient::call_unary(const std::string& method, const std::string& request_json,
@@ -40,7 +46,7 @@ grpc::Status InferClient::call_unary(const std::string& method, const std::strin
   grpc::ByteBuffer received;
   grpc::ClientContext context;
   options.apply(context);
-  const grpc::Status status = blocking_unary_call(stub_, context, method_path(method), sent, &received, interrupted);
+  const grpc::Status status = blocking_unary_call(channels_->next(), context, method_path(method), sent, &received, interrupted);
   if (!status.ok()) return status;
   return decode_response(method, received, response);
 }

@@ -1,4 +1,4 @@
-// The client: one channel to a Triton-protocol server, ModelInfer through the hand-written
+// The client: a pool of channels to a Triton-protocol server (or its replicas), ModelInfer through the hand-written
 // codec, and every other RPC through generated protobuf messages.
 #pragma once
 
@@ -6,12 +6,11 @@
 #include <string>
 
 #include <google/protobuf/message.h>
-#include <grpcpp/channel.h>
-#include <grpcpp/generic/generic_stub.h>
 
 #include "blocking_call.h"
 #include "call_options.h"
-#include "channel.h"
+#include "channel_pool.h"
+#include "client_metrics.h"
 #include "infer_request.h"
 #include "infer_response.h"
 
@@ -19,7 +18,9 @@ namespace tritonlink {
 
 class InferClient {
  public:
-  explicit InferClient(const ChannelConfig& config);
+  // `channels` connections (see ChannelPool); each call takes the next one. With
+  // `record_metrics`, every infer is counted in metrics().
+  explicit InferClient(const ChannelConfig& config, int channels = 1, bool record_metrics = true);
 
   // Sends `request` and waits for its response on the calling thread. The request's input
   // payloads are lent to gRPC and are no longer referenced when this returns.
@@ -32,11 +33,14 @@ class InferClient {
   grpc::Status call_unary(const std::string& method, const std::string& request_json, const CallOptions& options,
                           const InterruptCheck& interrupted, std::shared_ptr<google::protobuf::Message>* response);
 
-  const std::shared_ptr<grpc::Channel>& channel() const { return channel_; }
+  // Shared with the async engine, so sync and async calls spread over the same connections.
+  const std::shared_ptr<ChannelPool>& channels() const { return channels_; }
+  // Shared with the async engine too; null when metrics are off.
+  const std::shared_ptr<ClientMetrics>& metrics() const { return metrics_; }
 
  private:
-  std::shared_ptr<grpc::Channel> channel_;
-  grpc::GenericStub stub_;
+  std::shared_ptr<ChannelPool> channels_;
+  std::shared_ptr<ClientMetrics> metrics_;
 };
 
 }  // namespace tritonlink

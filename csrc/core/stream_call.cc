@@ -8,8 +8,8 @@
 namespace tritonlink {
 
 StreamCall::StreamCall(uint64_t id, const CallOptions& options, std::shared_ptr<CompletionSink> sink,
-                       size_t max_buffered)
-    : EngineCall(id, std::move(sink), options), credits_(max_buffered) {}
+                       size_t max_buffered, ClientMetrics* metrics)
+    : EngineCall(id, std::move(sink), options), credits_(max_buffered), metrics_(metrics) {}
 
 void StreamCall::start(grpc::GenericStub& stub, grpc::CompletionQueue* queue) {
   std::lock_guard<std::mutex> lock(mu_);
@@ -29,6 +29,12 @@ grpc::Status StreamCall::send(uint64_t send_id, const InferRequest& request, boo
   PendingWrite write;
   write.send_id = send_id;
   write.message = lend_request(request, write.lease);  // encoded before taking the lock
+  if (metrics_) {
+    ModelMetrics& model = metrics_->model(request.model_name);
+    model.started(write.message.Length(), false);
+    ModelMetrics* none = nullptr;
+    first_model_.compare_exchange_strong(none, &model, std::memory_order_relaxed);
+  }
   std::lock_guard<std::mutex> lock(mu_);
   if (writes_closed_) {
     return grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
@@ -120,6 +126,7 @@ Completion StreamCall::decode_response() {
   event.final = false;
   StreamResponse decoded;
   event.status = decode_received_stream_response(read_buffer_, &decoded);
+  const size_t received = read_buffer_.Length();
   read_buffer_.Clear();
   if (event.status.ok() && !decoded.error_message.empty()) {
     event.status = grpc::Status(grpc::StatusCode::UNKNOWN, decoded.error_message);  // the protocol sends no code
@@ -128,7 +135,22 @@ Completion StreamCall::decode_response() {
                                 "a ModelStreamInferResponse with neither infer_response nor error_message");
   }
   event.response = std::move(decoded.response);
+  if (metrics_) count_response(event, received);
   return event;
+}
+
+void StreamCall::count_response(const Completion& response, size_t bytes) {
+  ModelMetrics* model = response.response ? &metrics_->model(response.response->model_name)
+                                          : first_model_.load(std::memory_order_relaxed);
+  if (model == nullptr) return;
+  const auto now = MetricsClock::now();
+  model->streamed(response.status, bytes);
+  if (last_response_) {
+    model->response_gap.record(now - *last_response_);
+  } else {
+    model->first_response.record(now - opened_);
+  }
+  last_response_ = now;
 }
 
 void StreamCall::end_locked() {

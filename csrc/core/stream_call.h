@@ -7,10 +7,12 @@
 #include <atomic>
 #include <deque>
 #include <mutex>
+#include <optional>
 
 #include <grpcpp/completion_queue.h>
 #include <grpcpp/generic/generic_stub.h>
 
+#include "client_metrics.h"
 #include "engine_call.h"
 #include "infer_request.h"
 
@@ -18,7 +20,9 @@ namespace tritonlink {
 
 class StreamCall final : public EngineCall {
  public:
-  StreamCall(uint64_t id, const CallOptions& options, std::shared_ptr<CompletionSink> sink, size_t max_buffered);
+  // Requests and responses are counted in `metrics` unless it is null.
+  StreamCall(uint64_t id, const CallOptions& options, std::shared_ptr<CompletionSink> sink, size_t max_buffered,
+             ClientMetrics* metrics = nullptr);
 
   void start(grpc::GenericStub& stub, grpc::CompletionQueue* queue);
   // Delivers the final completion now, without starting (the engine is shut down).
@@ -49,6 +53,7 @@ class StreamCall final : public EngineCall {
   void read_next_locked();
   void finish_locked();
   Completion decode_response();  // of read_buffer_, which it clears
+  void count_response(const Completion& response, size_t bytes);
   void end_locked();  // delivers the final completion
   void release_write(PendingWrite& write);
 
@@ -70,6 +75,13 @@ class StreamCall final : public EngineCall {
   bool unlimited_reads_ = false;
   bool finishing_ = false;
   bool finished_ = false;
+
+  // Metrics: a response counts for its model, or for the stream's first request's model when
+  // it names none (an error). Reads are one at a time, so the timestamps need no lock.
+  ClientMetrics* const metrics_;
+  std::atomic<ModelMetrics*> first_model_{nullptr};
+  const MetricsClock::time_point opened_ = MetricsClock::now();
+  std::optional<MetricsClock::time_point> last_response_;
 };
 
 }  // namespace tritonlink

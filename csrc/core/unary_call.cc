@@ -6,9 +6,11 @@
 namespace tritonlink {
 
 UnaryCall::UnaryCall(uint64_t id, const InferRequest& request, const CallOptions& options,
-                     std::shared_ptr<CompletionSink> sink)
-    : EngineCall(id, std::move(sink), options), kind_(Completion::Kind::kInfer), method_("ModelInfer") {
+                     std::shared_ptr<CompletionSink> sink, ModelMetrics* metrics)
+    : EngineCall(id, std::move(sink), options), kind_(Completion::Kind::kInfer), method_("ModelInfer"),
+      metrics_(metrics) {
   request_ = lend_request(request, lease_);
+  if (metrics_) metrics_->started(request_.Length(), true);
 }
 
 UnaryCall::UnaryCall(uint64_t id, const std::string& method, const std::string& request_json,
@@ -47,6 +49,7 @@ void UnaryCall::deliver() {
       done.status = decode_response(method_, response_, &done.message);
     }
   }
+  if (metrics_) metrics_->finished(done.status, MetricsClock::now() - started_, response_.Length());
   // Destroying the gRPC call lets it release the request's slices, normally right here.
   reader_.reset();
   release_context();

@@ -8,6 +8,7 @@
 #include <grpcpp/completion_queue.h>
 #include <grpcpp/generic/generic_stub.h>
 
+#include "client_metrics.h"
 #include "engine_call.h"
 #include "infer_request.h"
 
@@ -15,8 +16,10 @@ namespace tritonlink {
 
 class UnaryCall final : public EngineCall {
  public:
-  // ModelInfer (kind kInfer) with `request`'s payloads lent to gRPC by this call.
-  UnaryCall(uint64_t id, const InferRequest& request, const CallOptions& options, std::shared_ptr<CompletionSink> sink);
+  // ModelInfer (kind kInfer) with `request`'s payloads lent to gRPC by this call, counted in
+  // `metrics` unless null.
+  UnaryCall(uint64_t id, const InferRequest& request, const CallOptions& options, std::shared_ptr<CompletionSink> sink,
+            ModelMetrics* metrics = nullptr);
   // Another RPC of the service (kind kMessage), its request given as proto3 JSON.
   UnaryCall(uint64_t id, const std::string& method, const std::string& request_json, const CallOptions& options,
             std::shared_ptr<CompletionSink> sink);
@@ -41,6 +44,8 @@ class UnaryCall final : public EngineCall {
   std::unique_ptr<grpc::GenericClientAsyncResponseReader> reader_;
   grpc::ByteBuffer response_;
   grpc::Status status_;
+  ModelMetrics* const metrics_ = nullptr;  // owned by the engine's ClientMetrics
+  const MetricsClock::time_point started_ = MetricsClock::now();
 };
 
 }  // namespace tritonlink

@@ -4,6 +4,7 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include <grpcpp/server.h>
 
@@ -35,6 +36,8 @@ class EmbeddedServer {
   EmbeddedServer& operator=(const EmbeddedServer&) = delete;
 
   int port() const { return port_; }
+  // The client connections that have sent inference requests (see PeerLog).
+  std::vector<std::string> peers() const { return service_->peers(); }
   // Finishes in-flight requests (delayed ones early), ends open streams and stops. Safe to
   // call twice.
   void shutdown();

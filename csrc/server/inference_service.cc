@@ -75,6 +75,7 @@ grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerConte
                                                        inference::ModelInferResponse* response) {
   InferenceStatistics::Timeline timeline;
   timeline.received = InferenceStatistics::Clock::now();
+  peers_.record(context->peer());
   grpc::Status status;
   ServedModel* served = repository_.find_ready(request->model_name(), request->model_version(), &status);
   if (served == nullptr) return finish(context, status);
@@ -107,7 +108,9 @@ grpc::ServerUnaryReactor* InferenceService::ModelInfer(grpc::CallbackServerConte
 }
 
 StreamReactor* InferenceService::ModelStreamInfer(grpc::CallbackServerContext* context) {
-  return open_streams_.add(std::make_unique<InferStream>(context, repository_, shared_memory_, header_forwarding_, open_streams_));
+  peers_.record(context->peer());
+  return open_streams_.add(
+      std::make_unique<InferStream>(context, repository_, shared_memory_, header_forwarding_, open_streams_));
 }
 
 grpc::ServerUnaryReactor* InferenceService::ModelStatistics(grpc::CallbackServerContext* context,

@@ -12,6 +12,7 @@
 #include "log_settings.h"
 #include "model.h"
 #include "model_repository.h"
+#include "peer_log.h"
 #include "shared_memory_registry.h"
 #include "trace_settings.h"
 
@@ -27,6 +28,9 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   // Shutting down: every open stream ends once its requests in progress are answered, and
   // streams opened from now on end at once.
   void close_streams() { open_streams_.close_all(); }
+
+  // The client connections that have sent ModelInfer or opened ModelStreamInfer.
+  std::vector<std::string> peers() const { return peers_.seen(); }
 
   // Health and metadata
   grpc::ServerUnaryReactor* ServerLive(grpc::CallbackServerContext* context, const inference::ServerLiveRequest* request,
@@ -99,6 +103,7 @@ class InferenceService final : public inference::GRPCInferenceService::CallbackS
   server::LogSettings log_settings_;  // qualified: LogSettings alone names the RPC method here
   HeaderForwarding header_forwarding_;
   OpenStreams open_streams_;
+  PeerLog peers_;
 };
 
 }  // namespace tritonlink::server

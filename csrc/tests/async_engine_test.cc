@@ -50,9 +50,28 @@ struct Tally {
 
 }  // namespace
 
+TEST(a_pooled_engine_spreads_calls_over_its_connections_and_counts_them) {
+  Fixture f;
+  ChannelConfig config;
+  config.target = "127.0.0.1:" + std::to_string(f.server.port());
+  auto metrics = std::make_shared<ClientMetrics>();
+  AsyncEngine engine(std::make_shared<ChannelPool>(config, 3), metrics);
+  const std::vector<float> payload(4, 1.0f);
+  for (int i = 0; i < 9; ++i) engine.start_infer(i, float_request("identity", payload), {}, f.sink);
+  Tally tally;
+  tally.collect(*f.sink, 9);
+  CHECK(tally.completed.size() == 9);
+  CHECK(f.server.peers().size() == 3);
+  const ModelMetrics& identity = metrics->model("identity");
+  CHECK(identity.requests.load() == 9);
+  CHECK(identity.in_flight.load() == 0);
+  CHECK(identity.by_status[0].load() == 9);
+  CHECK(identity.latency.snapshot().count == 9);
+}
+
 TEST(many_calls_each_complete_once_with_their_own_result) {
   Fixture f;
-  AsyncEngine engine(f.client.channel());
+  AsyncEngine engine(f.client.channels());
   constexpr int kCalls = 3000;
   std::vector<std::vector<float>> payloads;
   for (int i = 0; i < kCalls; ++i) payloads.emplace_back(i % 3 == 0 ? 8192 : 4, static_cast<float>(i));
@@ -81,7 +100,7 @@ TEST(many_calls_each_complete_once_with_their_own_result) {
 
 TEST(cancel_delivers_cancelled) {
   Fixture f;
-  AsyncEngine engine(f.client.channel());
+  AsyncEngine engine(f.client.channels());
   const std::vector<float> ms{5000.0f};
   engine.start_infer(1, float_request("sleep", ms), {}, f.sink);
   engine.cancel(1);
@@ -93,7 +112,7 @@ TEST(cancel_delivers_cancelled) {
 
 TEST(deadline_delivers_deadline_exceeded) {
   Fixture f;
-  AsyncEngine engine(f.client.channel());
+  AsyncEngine engine(f.client.channels());
   const std::vector<float> ms{5000.0f};
   CallOptions options;
   options.timeout_s = 0.1;
@@ -105,7 +124,7 @@ TEST(deadline_delivers_deadline_exceeded) {
 
 TEST(shutdown_delivers_every_call_in_flight_and_refuses_new_ones) {
   Fixture f;
-  AsyncEngine engine(f.client.channel());
+  AsyncEngine engine(f.client.channels());
   const std::vector<float> ms{5000.0f};
   for (int i = 0; i < 500; ++i) engine.start_infer(i, float_request("sleep", ms), {}, f.sink);
   const auto start = std::chrono::steady_clock::now();
@@ -126,7 +145,7 @@ TEST(shutdown_delivers_every_call_in_flight_and_refuses_new_ones) {
 
 TEST(unary_calls_complete_with_the_parsed_response) {
   Fixture f;
-  AsyncEngine engine(f.client.channel());
+  AsyncEngine engine(f.client.channels());
   engine.start_unary(1, "ServerReady", "{}", {}, f.sink);
   engine.start_unary(2, "NoSuchRpc", "{}", {}, f.sink);
   engine.start_unary(3, "ModelReady", "{not json", {}, f.sink);

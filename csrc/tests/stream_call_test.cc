@@ -97,7 +97,7 @@ std::vector<int32_t> iota(int count) {
 
 TEST(stream_delivers_responses_in_order_then_one_final_end) {
   Fixture f;
-  AsyncEngine engine(f.client.channel());
+  AsyncEngine engine(f.client.channels());
   engine.start_stream(1, {}, f.sink, 1024);
   RepeatRequest repeat(iota(100), 0, "r");
   bool lent = true;
@@ -121,7 +121,7 @@ TEST(stream_delivers_responses_in_order_then_one_final_end) {
 
 TEST(stream_reads_only_while_the_consumer_has_room) {
   Fixture f;
-  AsyncEngine engine(f.client.channel());
+  AsyncEngine engine(f.client.channels());
   engine.start_stream(1, {}, f.sink, 4);
   RepeatRequest repeat(iota(50), 0, "r");
   bool lent = false;
@@ -140,7 +140,7 @@ TEST(stream_reads_only_while_the_consumer_has_room) {
 
 TEST(cancel_ends_a_stream_whose_responses_are_still_due) {
   Fixture f;
-  AsyncEngine engine(f.client.channel());
+  AsyncEngine engine(f.client.channels());
   engine.start_stream(1, {}, f.sink, 1);
   RepeatRequest repeat(iota(10), 1000, "slow");
   bool lent = false;
@@ -155,7 +155,7 @@ TEST(cancel_ends_a_stream_whose_responses_are_still_due) {
 
 TEST(shutdown_ends_open_streams_and_refuses_new_ones) {
   Fixture f;
-  AsyncEngine engine(f.client.channel());
+  AsyncEngine engine(f.client.channels());
   RepeatRequest repeat(iota(3), 5000, "slow");
   for (uint64_t id = 1; id <= 20; ++id) {
     engine.start_stream(id, {}, f.sink, 16);
@@ -175,7 +175,7 @@ TEST(shutdown_ends_open_streams_and_refuses_new_ones) {
 
 TEST(every_lent_write_is_reported_released_once) {
   Fixture f;
-  AsyncEngine engine(f.client.channel());
+  AsyncEngine engine(f.client.channels());
   engine.start_stream(1, {}, f.sink, 4096);
   constexpr int kSends = 200;
   const std::vector<float> big(8192, 1.0f);  // 32 KiB: lent, not copied

@@ -8,6 +8,7 @@ from typing import Any, Mapping, Optional, Union
 
 from . import _core
 from ._arguments import check_url, split_channel_args
+from ._targets import ROUND_ROBIN_SERVICE_CONFIG, check_channels, is_balanced
 
 Pem = Union[str, bytes, "os.PathLike[str]"]
 
@@ -80,14 +81,21 @@ def make_core_client(
     keepalive_timeout_ms: Optional[int],
     keepalive_permit_without_calls: Optional[bool],
     http2_max_pings_without_data: Optional[int],
+    channels: int = 1,
+    metrics: bool = True,
 ) -> Any:
-    """The compiled client; channel_args win over the keepalive arguments for the same key."""
+    """The compiled client over ``channels`` connections, recording metrics unless told not to;
+    channel_args win over the keepalive and balancing arguments for the same key."""
+    if not isinstance(metrics, bool):
+        raise TypeError(f"metrics must be a bool, not {type(metrics).__name__}")
     check_url(url)
     if channel_args is not None and not isinstance(channel_args, Mapping):
         raise TypeError(f"channel_args must be a mapping, not {type(channel_args).__name__}")
     merged = keepalive_args(keepalive_time_ms=keepalive_time_ms, keepalive_timeout_ms=keepalive_timeout_ms,
                             keepalive_permit_without_calls=keepalive_permit_without_calls,
                             http2_max_pings_without_data=http2_max_pings_without_data)
+    if is_balanced(url):
+        merged["grpc.service_config"] = ROUND_ROBIN_SERVICE_CONFIG
     merged.update(channel_args or {})
     tls = tls_credentials(ssl, root_certificates, private_key, certificate_chain)
-    return _core.Client(url, *split_channel_args(merged), tls)
+    return _core.Client(url, *split_channel_args(merged), tls, check_channels(channels), metrics)

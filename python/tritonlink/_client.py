@@ -8,8 +8,10 @@ from concurrent.futures import Future
 from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional
 
 from . import _control, _core, _lifecycle
-from ._arguments import check_max_in_flight, check_url, core_timeout, infer_arguments, takes_infer_options
+from ._arguments import check_max_in_flight, core_timeout, infer_arguments, takes_infer_options
 from ._channel_options import Pem, make_core_client
+from ._targets import DEFAULT_CHANNELS, Url, grpc_target
+from .metrics import snapshot as metrics_snapshot
 from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
 from ._control_methods import ControlMethods
@@ -49,10 +51,13 @@ class _AsyncParts:
 class Client(ControlMethods):
     """A client of one Triton Inference Server over gRPC.
 
-    ``url`` is ``host:port`` (or any gRPC target such as ``dns:///name:port``). Every call
-    releases the GIL while it waits. ``max_in_flight`` bounds the async requests in flight;
-    when reached, starting another waits (``block_when_full=True``) or raises
-    :class:`InFlightLimitError`.
+    ``url`` is ``host:port`` (or any gRPC target), or replicas that gRPC's ``round_robin``
+    policy balances: a list of ``host:port`` (names resolved once, now) or ``dns:///name:port``
+    (re-resolved as replicas come and go). ``channels`` connections (default 1) per address
+    carry the calls in turn (a stream stays on one). ``metrics=False`` stops recording
+    :meth:`metrics`. Every call releases the GIL while it waits. ``max_in_flight`` bounds the
+    async requests in flight; when reached, starting another waits (``block_when_full=True``)
+    or raises :class:`InFlightLimitError`.
     Channel: ``ssl=True`` for TLS, with ``root_certificates`` (else gRPC's default roots) and,
     for mutual TLS, ``private_key`` and ``certificate_chain``: each a PEM file path or PEM bytes.
     ``keepalive_time_ms``, ``keepalive_timeout_ms``, ``keepalive_permit_without_calls`` and
@@ -65,8 +70,10 @@ class Client(ControlMethods):
 
     def __init__(
         self,
-        url: str,
+        url: Url,
         *,
+        channels: int = DEFAULT_CHANNELS,
+        metrics: bool = True,
         channel_args: Optional[Mapping[str, Any]] = None,
         max_in_flight: Optional[int] = None,
         block_when_full: bool = True,
@@ -81,12 +88,12 @@ class Client(ControlMethods):
         keepalive_permit_without_calls: Optional[bool] = None,
         http2_max_pings_without_data: Optional[int] = None,
     ) -> None:
-        self._url = check_url(url)
+        self._url = grpc_target(url)
         check_max_in_flight(max_in_flight, optional=True)
         self._call_headers = CallHeaders(headers, auth_plugin)
         self._core: Optional[Any] = make_core_client(
             self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
-            keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data)
+            keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data, channels, metrics)
         self._closed_reason = "closed"
         self._async: Optional[_AsyncParts] = None
         self._async_lock = threading.Lock()
@@ -97,6 +104,11 @@ class Client(ControlMethods):
     @property
     def url(self) -> str:
         return self._url
+
+    def metrics(self) -> dict:
+        """This client's metrics so far, per model (see :func:`tritonlink.metrics.snapshot`);
+        empty with ``metrics=False``."""
+        return metrics_snapshot(self._core)
 
     def _client(self) -> Any:
         if self._core is None:

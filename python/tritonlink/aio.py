@@ -13,8 +13,10 @@ import itertools
 from typing import Any, AsyncIterator, Awaitable, Mapping, Optional
 
 from . import _control, _core, _lifecycle
-from ._arguments import check_max_in_flight, check_url, core_timeout, takes_infer_options
+from ._arguments import check_max_in_flight, core_timeout, takes_infer_options
 from ._channel_options import Pem, make_core_client
+from ._targets import DEFAULT_CHANNELS, Url, grpc_target
+from .metrics import snapshot as metrics_snapshot
 from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
 from ._control_methods import ControlMethods
@@ -71,8 +73,10 @@ class AsyncClient(ControlMethods):
 
     def __init__(
         self,
-        url: str,
+        url: Url,
         *,
+        channels: int = DEFAULT_CHANNELS,
+        metrics: bool = True,
         channel_args: Optional[Mapping[str, Any]] = None,
         max_in_flight: Optional[int] = None,
         block_when_full: bool = True,
@@ -87,12 +91,12 @@ class AsyncClient(ControlMethods):
         keepalive_permit_without_calls: Optional[bool] = None,
         http2_max_pings_without_data: Optional[int] = None,
     ) -> None:
-        self._url = check_url(url)
+        self._url = grpc_target(url)
         check_max_in_flight(max_in_flight, optional=True)
         self._call_headers = CallHeaders(headers, auth_plugin)
         self._core: Optional[Any] = make_core_client(
             self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
-            keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data)
+            keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data, channels, metrics)
         self._closed_reason = "closed"
         self._driver: Optional[_LoopDriver] = None
         self._max_in_flight = max_in_flight
@@ -103,6 +107,10 @@ class AsyncClient(ControlMethods):
     @property
     def url(self) -> str:
         return self._url
+
+    def metrics(self) -> dict:
+        """See :meth:`tritonlink.Client.metrics` (a plain call: nothing to await)."""
+        return metrics_snapshot(self._core)
 
     def _loop_driver(self) -> _LoopDriver:
         if self._core is None:

@@ -77,6 +77,13 @@ class Server:
             raise RuntimeError("the server is not running")
         return self._server.port
 
+    def peers(self) -> set:
+        """The client connections ("ipv4:127.0.0.1:41234") that have sent it inference
+        requests (ModelInfer or ModelStreamInfer) since it started."""
+        if self._server is None:
+            raise RuntimeError("the server is not running")
+        return set(self._server.peers())
+
     @property
     def url(self) -> str:
         return f"{self._host}:{self.port}"
