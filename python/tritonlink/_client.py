@@ -13,6 +13,7 @@ from ._channel_options import Pem, make_core_client
 from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
 from ._control_methods import ControlMethods
+from ._readiness import WaitsBlocking
 from ._dispatcher import Dispatcher, guarded
 from ._result import InferResult
 from ._stream import Stream, StreamCallback, infer_stream
@@ -45,7 +46,7 @@ class _AsyncParts:
         self.dispatcher = Dispatcher("tritonlink-dispatcher")
 
 
-class Client(ControlMethods):
+class Client(WaitsBlocking, ControlMethods):
     """A client of one Triton Inference Server over gRPC.
 
     ``url`` is ``host:port`` (or any gRPC target such as ``dns:///name:port``). Every call

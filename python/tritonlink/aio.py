@@ -18,6 +18,7 @@ from ._channel_options import Pem, make_core_client
 from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
 from ._control_methods import ControlMethods
+from ._readiness import WaitsAsync
 from ._aio_stream import AsyncStream, infer_stream
 from ._result import InferResult
 from ._stream_requests import DEFAULT_MAX_BUFFERED, with_empty_final_response
@@ -59,7 +60,7 @@ class _LoopDriver:
         self.loop.remove_reader(self.router.sink.fd)
 
 
-class AsyncClient(ControlMethods):
+class AsyncClient(WaitsAsync, ControlMethods):
     """An asyncio client of one Triton Inference Server; see :class:`tritonlink.Client`.
 
     It binds to the event loop that first uses it. ``max_in_flight`` bounds the requests in
