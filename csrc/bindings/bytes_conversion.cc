@@ -76,7 +76,7 @@ py::array bytes_output_array(const std::string& name, std::string_view payload, 
   } catch (const MalformedBytesTensor& e) {
     throw py::value_error("output '" + name + "' is not a valid BYTES tensor: " + e.what());
   }
-  const size_t expected = checked_element_count(name, shape);
+  const size_t expected = checked_element_count(name, shape, sizeof(PyObject*));
   std::vector<py::ssize_t> dims(shape.begin(), shape.end());
   if (elements.size() != expected) {
     throw py::value_error("output '" + name + "' holds " + std::to_string(elements.size()) +
