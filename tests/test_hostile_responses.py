@@ -18,6 +18,7 @@ import tritonlink
 from tritonlink.aio import AsyncClient
 
 from hostile_server import HostileServer
+from test_codec import field
 
 INPUTS = {"INPUT0": np.ones(1, np.float32)}
 
@@ -36,17 +37,8 @@ def _bytes_tensor(*lengths_and_data) -> bytes:
 
 
 def _in_stream_response(infer_response: bytes) -> bytes:
-    """A ModelStreamInferResponse around any bytes (field 2), valid or not."""
-    return b"\x12" + _varint(len(infer_response)) + infer_response
-
-
-def _varint(value: int) -> bytes:
-    out = bytearray()
-    while value >= 0x80:
-        out.append((value & 0x7F) | 0x80)
-        value >>= 7
-    out.append(value)
-    return bytes(out)
+    """A ModelStreamInferResponse around any bytes (its field 2), valid or not."""
+    return field(2, infer_response)
 
 
 FOUR_FLOATS = np.arange(4, dtype=np.float32).tobytes()
@@ -215,7 +207,6 @@ def test_stream_responses_for_requests_never_sent_are_delivered_with_their_ids(h
     hostile.stream_replies = unsolicited + [service_pb2.ModelStreamInferResponse(
         error_message="no such request", infer_response=service_pb2.ModelInferResponse(id="ghost-9"),
     ).SerializeToString()]
-    seen = []
     with hostile_client.stream() as stream:
         stream.send("hostile", INPUTS, request_id="real")
         seen = [next(stream).id for _ in range(3)]
