@@ -1,7 +1,7 @@
 # Thin wrappers; each target does its own set-up (scripts/setup.sh is incremental).
 PY := .venv/bin/python
 
-.PHONY: setup demo test wheel bench bench-quick compare clean
+.PHONY: setup demo test fuzz wheel bench bench-quick compare clean
 
 setup:
 	@scripts/setup.sh
@@ -12,17 +12,22 @@ demo: setup
 # The real Triton server (a cached virtualenv of its own) is prepared first so that its
 # one-time download does not count against the tests' timeouts. Then the Python suite (both
 # servers), the benchmarks once each in quick mode (so they cannot rot), and the C++ tests
-# under ThreadSanitizer and AddressSanitizer.
+# under ThreadSanitizer and AddressSanitizer, and a minute of fuzzing the response decoders.
 test: setup
 	@TRITONLINK_PYTHON=$(PY) scripts/setup_triton.sh
 	$(PY) -m pytest
 	TRITONLINK_BENCH_QUICK=1 $(PY) -m pytest benchmarks -q -p no:cacheprovider --benchmark-disable
 	scripts/cpp_tests.sh
+	scripts/fuzz.sh
 
 # tritonlink vs tritonclient vs the C++ floor on the same server, interleaved, one table with
 # ratios (JSON in build/compare.json). COMPARE_ARGS=--real-triton adds the real server.
 compare: setup
 	$(PY) benchmarks/compare.py --json build/compare.json $(COMPARE_ARGS)
+
+# FUZZ_SECONDS=600 make fuzz fuzzes longer; the corpus grows in build/fuzz/corpus.
+fuzz: setup
+	scripts/fuzz.sh
 
 wheel: setup
 	@scripts/build_wheel.sh dist

@@ -184,10 +184,19 @@ class RealTritonServer:
     def _lost_port_race(self, error: BaseException) -> bool:
         return isinstance(error, RuntimeError) and PORT_IN_USE_MARKER in last_lines(self.log_path)
 
+    def restart(self) -> None:
+        """Starts the server again on the ports it had, as a crashed server's supervisor would."""
+        self.stop()
+        self._spawn(ensure_triton_installed())
+        self._wait_until_ready()
+
     def _launch(self, settings: Dict[str, str]) -> None:
         self.grpc_port, self.http_port = pick_free_ports(2)
         self.grpc_url = f"127.0.0.1:{self.grpc_port}"
         self.http_url = f"127.0.0.1:{self.http_port}"
+        self._spawn(settings)
+
+    def _spawn(self, settings: Dict[str, str]) -> None:
         with open(self.log_path, "wb") as log:
             self._process = subprocess.Popen(
                 self._command(settings),

@@ -24,8 +24,8 @@ from test_async_process import _retained_rss_bytes
 SLOW = {"IN": np.arange(5, dtype=np.int32), "DELAY_MS": np.full(5, 5000, np.uint32)}
 
 
-def _start_embedded_child():
-    proc = subprocess.Popen([sys.executable, "-m", "tritonlink", "serve", "--port", "0"], stdout=subprocess.PIPE,
+def _start_embedded_child(port: int = 0):
+    proc = subprocess.Popen([sys.executable, "-m", "tritonlink", "serve", "--port", str(port)], stdout=subprocess.PIPE,
                             stderr=subprocess.STDOUT, text=True)
     match = re.search(r"listening on (\S+)", proc.stdout.readline())
     assert match
@@ -52,11 +52,25 @@ class _KillableServer:
     def kill(self) -> None:
         os.kill(self.pid, signal.SIGKILL)
 
+    def restart(self) -> None:
+        """Starts the server again on the same port (after kill())."""
+        if self.kind == "embedded":
+            self._reap_embedded()
+            self._proc, url = _start_embedded_child(int(self.url.rsplit(":", 1)[1]))
+            assert url == self.url
+            self.pid = self._proc.pid
+        else:
+            self._triton.restart()
+            self.pid = self._triton.pid
+
+    def _reap_embedded(self) -> None:
+        self._proc.kill()
+        self._proc.wait(10)
+        self._proc.stdout.close()
+
     def __exit__(self, *exc_info) -> None:
         if self.kind == "embedded":
-            self._proc.kill()
-            self._proc.wait(10)
-            self._proc.stdout.close()
+            self._reap_embedded()
         else:
             self._triton.__exit__(*exc_info)
 

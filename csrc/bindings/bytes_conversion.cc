@@ -96,7 +96,7 @@ py::array object_array(const std::vector<std::string_view>& elements, const std:
 
 py::array bytes_output_array(const std::string& name, std::string_view payload, const std::vector<int64_t>& shape) {
   const std::vector<std::string_view> elements = decoded_elements(name, payload);
-  const size_t expected = checked_element_count(name, shape);
+  const size_t expected = checked_element_count(name, shape, sizeof(PyObject*));
   if (elements.size() != expected) {
     throw py::value_error("output '" + name + "' holds " + std::to_string(elements.size()) +
                           " BYTES elements but its shape needs " + std::to_string(expected));

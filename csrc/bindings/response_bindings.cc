@@ -37,10 +37,10 @@ py::array output_view(const py::object& self, py::ssize_t index, const py::dtype
                           (out.has_typed_contents ? " (typed contents are not supported)" : ""));
   }
   std::vector<py::ssize_t> shape(out.shape.begin(), out.shape.end());
-  size_t bytes = 0;
-  const bool overflow =
-      __builtin_mul_overflow(checked_element_count(out.name, out.shape), static_cast<size_t>(dtype.itemsize()), &bytes);
-  if (overflow || bytes != out.size) {
+  const size_t itemsize = static_cast<size_t>(dtype.itemsize());
+  // Cannot overflow: the count is checked against the bytes its shape spans.
+  const size_t bytes = checked_element_count(out.name, out.shape, itemsize) * itemsize;
+  if (bytes != out.size) {
     // Triton sends an empty entry for an output it wrote into shared memory.
     const char* hint = out.size == 0 ? " (if it was placed in shared memory, read it from the region)" : "";
     throw py::value_error("output '" + out.name + "' has " + std::to_string(out.size) + " bytes, which does not fit " +

@@ -1,4 +1,4 @@
-// Shapes that came from the wire: element counts computed with overflow checks.
+// Shapes that came from the wire, checked (core/tensor_shape.h) with errors naming the output.
 #pragma once
 
 #include <cstddef>
@@ -8,19 +8,18 @@
 
 #include <pybind11/pybind11.h>
 
+#include "tensor_shape.h"
+
 namespace tritonlink::bindings {
 
-// The number of elements of output `name`'s shape; ValueError for a negative dimension or a
-// count that overflows size_t.
-inline size_t checked_element_count(const std::string& name, const std::vector<int64_t>& shape) {
-  size_t count = 1;
-  for (int64_t dim : shape) {
-    if (dim < 0) throw pybind11::value_error("output '" + name + "' has a negative dimension");
-    if (__builtin_mul_overflow(count, static_cast<size_t>(dim), &count)) {
-      throw pybind11::value_error("output '" + name + "' has a shape too large to hold");
-    }
+// The number of elements of output `name`'s shape, each of `element_size` bytes; ValueError
+// for a shape no array can have.
+inline size_t checked_element_count(const std::string& name, const std::vector<int64_t>& shape, size_t element_size) {
+  try {
+    return element_count(shape, element_size);
+  } catch (const BadShape& e) {
+    throw pybind11::value_error("output '" + name + "' has " + e.what());
   }
-  return count;
 }
 
 }  // namespace tritonlink::bindings

@@ -15,6 +15,7 @@ from .metrics import snapshot as metrics_snapshot
 from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
 from ._control_methods import ControlMethods
+from ._readiness import WaitsBlocking
 from ._dispatcher import Dispatcher, guarded
 from ._result import InferResult, with_placements
 from ._stream import Stream, StreamCallback, infer_stream
@@ -48,7 +49,7 @@ class _AsyncParts:
         self.dispatcher = Dispatcher("tritonlink-dispatcher")
 
 
-class Client(ControlMethods):
+class Client(WaitsBlocking, ControlMethods):
     """A client of one Triton Inference Server over gRPC.
 
     ``url`` is ``host:port`` (or any gRPC target), or replicas that gRPC's ``round_robin``

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any, Optional
 
 from . import _control
+from ._readiness import Readiness
 from .cuda_shared_memory import CudaSharedMemoryRegion
 from .shared_memory import RegionBook, SharedMemoryRegion, check_key, check_region_name
 
@@ -21,6 +22,9 @@ class ControlMethods:
     def _rpc(self, rpc: _control.Rpc, headers: Any, client_timeout: Optional[float]) -> Any:
         raise NotImplementedError  # Client and AsyncClient each say how a call waits
 
+    def _wait_until_ready(self, readiness: Readiness) -> Any:
+        raise NotImplementedError  # _readiness.WaitsBlocking or WaitsAsync
+
     def is_server_live(self, headers=None, client_timeout=None) -> bool:
         return self._rpc(_control.server_live(), headers, client_timeout)
 
@@ -29,6 +33,17 @@ class ControlMethods:
 
     def is_model_ready(self, model_name: str, model_version: str = "", headers=None, client_timeout=None) -> bool:
         return self._rpc(_control.model_ready(model_name, model_version), headers, client_timeout)
+
+    def wait_for_server_ready(self, timeout: float = 30.0, poll_interval: float = 0.1, headers=None) -> None:
+        """Returns once the server says it is ready (polling ServerReady every poll_interval
+        seconds, a server not reachable yet counting as not ready); TimeoutError after timeout."""
+        return self._wait_until_ready(Readiness(_control.server_ready, "the server", timeout, poll_interval, headers))
+
+    def wait_for_model_ready(self, model_name: str, model_version: str = "", timeout: float = 30.0,
+                             poll_interval: float = 0.1, headers=None) -> None:
+        """Returns once the model (version) is ready, as wait_for_server_ready does for the server."""
+        return self._wait_until_ready(Readiness(lambda: _control.model_ready(model_name, model_version),
+                                                f"model '{model_name}'", timeout, poll_interval, headers))
 
     def get_server_metadata(self, headers=None, client_timeout=None) -> dict:
         return self._rpc(_control.server_metadata(), headers, client_timeout)

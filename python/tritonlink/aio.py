@@ -20,6 +20,7 @@ from .metrics import snapshot as metrics_snapshot
 from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
 from ._control_methods import ControlMethods
+from ._readiness import WaitsAsync
 from ._aio_stream import AsyncStream, infer_stream
 from ._result import InferResult
 from ._tensors import PlacedOutputs
@@ -62,7 +63,7 @@ class _LoopDriver:
         self.loop.remove_reader(self.router.sink.fd)
 
 
-class AsyncClient(ControlMethods):
+class AsyncClient(WaitsAsync, ControlMethods):
     """An asyncio client of one Triton Inference Server; see :class:`tritonlink.Client`.
 
     It binds to the event loop that first uses it. ``max_in_flight`` bounds the requests in

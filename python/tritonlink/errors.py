@@ -2,13 +2,49 @@
 
 Every failed call raises an :class:`InferenceServerError` (also importable as
 ``InferenceServerException``, the name tritonclient uses) carrying the gRPC status code, the
-server's message, and the model and request it concerns.
+server's message, and the model and request it concerns. Each error also says
+
+- ``retryable``: the failure is transient, so the same request may succeed if sent again later;
+- ``may_have_executed``: the request may have reached the server and run, so sending it again
+  could run it twice;
+- ``safe_to_retry``: both together, ``retryable and not may_have_executed``: resending cannot
+  run the request twice. Retry errors that are ``retryable`` but may have executed only when the
+  request is idempotent.
+
+Each status code maps to one class and one pair of flags:
+
+======================  ========================  =========  =================
+code                    class                     retryable  may_have_executed
+======================  ========================  =========  =================
+CANCELLED               CancelledError            no         yes
+UNKNOWN                 InferenceServerError      no         yes
+INVALID_ARGUMENT        InvalidArgumentError      no         no
+DEADLINE_EXCEEDED       DeadlineExceededError     no         yes
+NOT_FOUND               NotFoundError             no         no
+ALREADY_EXISTS          InferenceServerError      no         no
+PERMISSION_DENIED       PermissionDeniedError     no         no
+RESOURCE_EXHAUSTED      ResourceExhaustedError    yes        yes
+FAILED_PRECONDITION     InferenceServerError      no         no
+ABORTED                 InferenceServerError      yes        yes
+OUT_OF_RANGE            InferenceServerError      no         no
+UNIMPLEMENTED           UnimplementedError        no         no
+INTERNAL                InternalError             no         yes
+UNAVAILABLE             ServerUnavailableError    yes        yes (no if never connected)
+DATA_LOSS               InternalError             no         yes
+UNAUTHENTICATED         PermissionDeniedError     no         no
+======================  ========================  =========  =================
+
+RESOURCE_EXHAUSTED may have executed because gRPC also reports a response too large to receive
+with it. UNAVAILABLE is the one code whose message decides: when gRPC says it never connected
+(``failed to connect``, ``Connection refused``, ``DNS resolution failed``), the request was not
+sent and the error is safe to retry; otherwise (a connection reset, a server shutting down) the
+server may have run it. A response that the client cannot decode is INTERNAL: it executed.
 """
 
 from __future__ import annotations
 
 import enum
-from typing import Optional
+from typing import NamedTuple, Optional
 
 
 class StatusCode(enum.IntEnum):
@@ -34,7 +70,8 @@ class StatusCode(enum.IntEnum):
 
 
 class InferenceServerError(Exception):
-    """A call to the server failed. ``code`` is the gRPC status code."""
+    """A call to the server failed. ``code`` is the gRPC status code; ``retryable``,
+    ``may_have_executed`` and ``safe_to_retry`` are explained in the module's docstring."""
 
     def __init__(
         self,
@@ -45,8 +82,13 @@ class InferenceServerError(Exception):
         code: StatusCode = StatusCode.UNKNOWN,
         model_name: str = "",
         request_id: str = "",
+        retryable: Optional[bool] = None,
+        may_have_executed: Optional[bool] = None,
     ) -> None:
         self.code = StatusCode(code)
+        default = _MAPPING[self.code]
+        self.retryable = default.retryable if retryable is None else retryable
+        self.may_have_executed = default.may_have_executed if may_have_executed is None else may_have_executed
         self.model_name = model_name
         self.request_id = request_id
         self._msg = msg
@@ -62,6 +104,11 @@ class InferenceServerError(Exception):
             context.append(f"request id '{self.request_id}'")
         where = f" ({', '.join(context)})" if context else ""
         return f"[{self._status}]{where} {self._msg}"
+
+    @property
+    def safe_to_retry(self) -> bool:
+        """Whether sending the same request again may succeed and cannot run it twice."""
+        return self.retryable and not self.may_have_executed
 
     # The accessors tritonclient's exception has, for code written against it.
     def message(self) -> str:
@@ -97,6 +144,24 @@ class CancelledError(InferenceServerError):
     """The call was cancelled before it completed (CANCELLED)."""
 
 
+class ResourceExhaustedError(InferenceServerError):
+    """The server (or this client) ran out of a resource: a full queue, a rate limit, or a
+    message over the size limit (RESOURCE_EXHAUSTED)."""
+
+
+class PermissionDeniedError(InferenceServerError):
+    """The server refused the caller's credentials (PERMISSION_DENIED, UNAUTHENTICATED)."""
+
+
+class UnimplementedError(InferenceServerError):
+    """The server does not offer the call, e.g. infer() on a decoupled model (UNIMPLEMENTED)."""
+
+
+class InternalError(InferenceServerError):
+    """The server failed inside, or sent a response this client cannot decode (INTERNAL,
+    DATA_LOSS)."""
+
+
 class MissingOutputError(KeyError, ValueError):
     """The response has no output of the name asked for."""
 
@@ -104,13 +169,40 @@ class MissingOutputError(KeyError, ValueError):
         return str(self.args[0])
 
 
-_ERROR_FOR_CODE = {
-    StatusCode.UNAVAILABLE: ServerUnavailableError,
-    StatusCode.DEADLINE_EXCEEDED: DeadlineExceededError,
-    StatusCode.NOT_FOUND: NotFoundError,
-    StatusCode.INVALID_ARGUMENT: InvalidArgumentError,
-    StatusCode.CANCELLED: CancelledError,
+class _Mapping(NamedTuple):
+    error_class: type
+    retryable: bool
+    may_have_executed: bool
+
+
+# The module docstring's table; a test checks that the two agree.
+_MAPPING = {
+    StatusCode.OK: _Mapping(InferenceServerError, False, True),  # never raised; makes the table total
+    StatusCode.CANCELLED: _Mapping(CancelledError, False, True),
+    StatusCode.UNKNOWN: _Mapping(InferenceServerError, False, True),
+    StatusCode.INVALID_ARGUMENT: _Mapping(InvalidArgumentError, False, False),
+    StatusCode.DEADLINE_EXCEEDED: _Mapping(DeadlineExceededError, False, True),
+    StatusCode.NOT_FOUND: _Mapping(NotFoundError, False, False),
+    StatusCode.ALREADY_EXISTS: _Mapping(InferenceServerError, False, False),
+    StatusCode.PERMISSION_DENIED: _Mapping(PermissionDeniedError, False, False),
+    StatusCode.RESOURCE_EXHAUSTED: _Mapping(ResourceExhaustedError, True, True),
+    StatusCode.FAILED_PRECONDITION: _Mapping(InferenceServerError, False, False),
+    StatusCode.ABORTED: _Mapping(InferenceServerError, True, True),
+    StatusCode.OUT_OF_RANGE: _Mapping(InferenceServerError, False, False),
+    StatusCode.UNIMPLEMENTED: _Mapping(UnimplementedError, False, False),
+    StatusCode.INTERNAL: _Mapping(InternalError, False, True),
+    StatusCode.UNAVAILABLE: _Mapping(ServerUnavailableError, True, True),
+    StatusCode.DATA_LOSS: _Mapping(InternalError, False, True),
+    StatusCode.UNAUTHENTICATED: _Mapping(PermissionDeniedError, False, False),
 }
+
+# gRPC core's wording for an UNAVAILABLE call that never had a connection to go out on.
+_NEVER_CONNECTED = ("failed to connect", "connection refused", "dns resolution failed")
+
+
+def _never_sent(code: StatusCode, message: str) -> bool:
+    lowered = message.lower()
+    return code == StatusCode.UNAVAILABLE and any(words in lowered for words in _NEVER_CONNECTED)
 
 
 def error_from_status(code: int, message: str, model_name: str = "", request_id: str = "") -> InferenceServerError:
@@ -119,8 +211,10 @@ def error_from_status(code: int, message: str, model_name: str = "", request_id:
         status_code = StatusCode(code)
     except ValueError:
         status_code = StatusCode.UNKNOWN
-    cls = _ERROR_FOR_CODE.get(status_code, InferenceServerError)
-    return cls(message, code=status_code, model_name=model_name, request_id=request_id)
+    mapping = _MAPPING[status_code]
+    may_have_executed = False if _never_sent(status_code, message) else None
+    return mapping.error_class(message, code=status_code, model_name=model_name, request_id=request_id,
+                               may_have_executed=may_have_executed)
 
 
 class InFlightLimitError(RuntimeError):
