@@ -32,6 +32,11 @@ def _start_embedded_child(port: int = 0):
     return proc, match.group(1)
 
 
+# What the tests that kill a server use; a real Triton loads only these: it starts faster, and
+# a killed one leaves fewer Python-backend shared-memory regions behind.
+KILLABLE_MODELS = ["repeat", "sleep"]
+
+
 class _KillableServer:
     """A server of the given kind in a process of its own, for killing."""
 
@@ -43,9 +48,7 @@ class _KillableServer:
             self._proc, self.url = _start_embedded_child()
             self.pid = self._proc.pid
         else:
-            # Only the model the test uses: it starts faster, and a killed server leaves fewer
-            # Python-backend shared-memory regions behind.
-            self._triton = RealTritonServer(model_control_mode="explicit", load_models=["repeat"]).__enter__()
+            self._triton = RealTritonServer(model_control_mode="explicit", load_models=KILLABLE_MODELS).__enter__()
             self.url, self.pid = self._triton.grpc_url, self._triton.pid
         return self
 
