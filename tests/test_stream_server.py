@@ -404,13 +404,13 @@ class RawStream:
     def send(self, request: service_pb2.ModelInferRequest) -> None:
         self._requests.put(request)
 
-    def next(self) -> service_pb2.ModelStreamInferResponse:
-        return self._responses.get(timeout=RESPONSE_TIMEOUT_S)
+    def next(self, timeout: float = RESPONSE_TIMEOUT_S) -> service_pb2.ModelStreamInferResponse:
+        return self._responses.get(timeout=timeout)
 
     def close(self) -> None:
         self._requests.put(None)
         self._call.cancel()
-        self._reader.join()
+        self._reader.join(RESPONSE_TIMEOUT_S)
         self._channel.close()
 
 
@@ -449,11 +449,27 @@ REFUSED_REQUESTS = {
 
 
 # One refusal per stream: Triton 2.51 sometimes loses one of several refusals on one stream, and
-# a burst of them once aborted it (see tests/triton_models/README.md).
+# a burst of them once aborted it (see tests/triton_models/README.md). Even alone, a few in a
+# hundred went missing there, so on it a refusal that never comes is asked again on a fresh
+# stream (the embedded server gets one try).
+REFUSAL_ATTEMPTS_ON_TRITON = 3
+REFUSAL_WAIT_S = 10
+
+
 @pytest.mark.parametrize("refused", REFUSED_REQUESTS.values(), ids=REFUSED_REQUESTS.keys())
-def test_a_refused_request_carries_only_its_id_and_the_error(raw_stream, refused):
-    raw_stream.send(refused())
-    response = raw_stream.next()
+def test_a_refused_request_carries_only_its_id_and_the_error(server, refused):
+    attempts = REFUSAL_ATTEMPTS_ON_TRITON if server.is_real_triton else 1
+    for attempt in range(attempts):
+        stream = RawStream(server.url)
+        try:
+            stream.send(refused())
+            response = stream.next(REFUSAL_WAIT_S)
+            break
+        except queue.Empty:
+            if attempt == attempts - 1:
+                raise
+        finally:
+            stream.close()
     assert response.error_message
     assert response.infer_response == service_pb2.ModelInferResponse(id="refused")
 
