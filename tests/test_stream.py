@@ -316,3 +316,13 @@ def test_a_stream_dropped_while_open_is_cancelled(embedded_server):
         while engine.in_flight and time.monotonic() < deadline:
             time.sleep(0.01)
         assert engine.in_flight == 0
+
+
+def test_results_goes_on_after_raising_a_responses_error(embedded_client):
+    with embedded_client.stream() as stream:
+        results = stream.results(timeout=30)
+        stream.send("no_such_model", repeat_inputs(1), request_id="bad")
+        with pytest.raises(tritonlink.InferenceServerError):
+            next(results)
+        stream.send("repeat", repeat_inputs(2), request_id="good")
+        assert [next(results).id for _ in range(2)] == ["good", "good"]

@@ -105,12 +105,9 @@ class Stream(StreamSends):
         return self._take(None)
 
     def results(self, timeout: Optional[float] = None) -> Iterator[InferResult]:
-        """Iterates the responses, waiting at most ``timeout`` seconds for each (TimeoutError)."""
-        while True:
-            try:
-                yield self._take(timeout)
-            except StopIteration:
-                return
+        """Iterates the responses, waiting at most ``timeout`` seconds for each (TimeoutError).
+        Like the stream itself, the iterator goes on after raising a response's error."""
+        return _Results(self, timeout)
 
     # ---- ending ----
 
@@ -151,6 +148,22 @@ class Stream(StreamSends):
     def __repr__(self) -> str:
         state = "ended" if self._ended.is_set() else "closing" if self._closing else "open"
         return f"<tritonlink.Stream {state}>"
+
+
+class _Results:
+    """Stream.results(): an iterator, not a generator, so that raising does not end it."""
+
+    __slots__ = ("_stream", "_timeout")
+
+    def __init__(self, stream: Stream, timeout: Optional[float]) -> None:
+        self._stream = stream
+        self._timeout = timeout
+
+    def __iter__(self) -> "_Results":
+        return self
+
+    def __next__(self) -> InferResult:
+        return self._stream._take(self._timeout)
 
 
 def infer_stream(open_stream: Callable[[], Stream], arguments: tuple, include_empty_final: bool) -> Iterator[InferResult]:
