@@ -22,6 +22,7 @@
 
 #include "async_engine.h"
 #include "channel.h"
+#include "channel_pool.h"
 #include "completion_sink.h"
 
 using namespace tritonlink;
@@ -74,7 +75,7 @@ int main(int argc, char** argv) {
   input.size = bytes;
   request.inputs.push_back(input);
 
-  AsyncEngine engine(make_channel(ChannelConfig{url, {}, {}}));
+  AsyncEngine engine(std::make_shared<ChannelPool>(ChannelConfig{url, {}, {}, {}}, 1));
   auto sink = std::make_shared<CompletionSink>();
   std::unordered_map<uint64_t, State> calls;  // not yet fully accounted for
   Counts counts;
