@@ -19,13 +19,15 @@ void EngineCall::release_context() {
   released = std::move(context_);
 }
 
+void push_inputs_released(CompletionSink& sink, uint64_t id) {
+  Completion released;
+  released.id = id;
+  released.kind = Completion::Kind::kInputsReleased;
+  sink.push(std::move(released));
+}
+
 bool end_lease(PayloadLease& lease, uint64_t id, const std::shared_ptr<CompletionSink>& sink) {
-  return lease.end([id, sink] {
-    Completion released;
-    released.id = id;
-    released.kind = Completion::Kind::kInputsReleased;
-    sink->push(std::move(released));
-  });
+  return lease.end([id, sink] { push_inputs_released(*sink, id); });
 }
 
 }  // namespace tritonlink

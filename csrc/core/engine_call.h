@@ -60,6 +60,9 @@ class EngineCall {
   std::array<Tag, kEventCount> tags_;
 };
 
+// Tells the consumer that gRPC let go of call (or write) `id`'s borrowed input memory.
+void push_inputs_released(CompletionSink& sink, uint64_t id);
+
 // Pushes `id`'s kInputsReleased notice once gRPC lets go of what `lease` lent; true when it
 // already has (nothing to notify).
 bool end_lease(PayloadLease& lease, uint64_t id, const std::shared_ptr<CompletionSink>& sink);

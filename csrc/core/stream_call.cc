@@ -111,12 +111,7 @@ void StreamCall::release_write(PendingWrite& write) {
   const bool lent = write.lease.lent();
   write.message.Clear();
   // A lent write's consumer waits for a notice: sent now if gRPC already let go, else later.
-  if (end_lease(write.lease, write.send_id, shared_sink()) && lent) {
-    Completion released;
-    released.id = write.send_id;
-    released.kind = Completion::Kind::kInputsReleased;
-    sink().push(std::move(released));
-  }
+  if (end_lease(write.lease, write.send_id, shared_sink()) && lent) push_inputs_released(sink(), write.send_id);
 }
 
 Completion StreamCall::decode_response() {
