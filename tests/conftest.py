@@ -17,6 +17,7 @@ import pytest
 import tritonlink
 from tritonlink.testing import Server
 
+import triton_crash_reruns
 from real_triton import RealTritonServer
 
 
@@ -35,6 +36,17 @@ class ServerUnderTest:
 HEADER_FORWARD_PATTERN = "authorization|x-forwarded-.*"
 
 
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_protocol(item, nextitem):
+    if item.get_closest_marker("real_triton") is None:
+        return None
+    return triton_crash_reruns.run_test(item, nextitem)
+
+
+def pytest_terminal_summary(terminalreporter):
+    triton_crash_reruns.summarize(terminalreporter)
+
+
 @pytest.fixture(scope="session")
 def embedded_server():
     with Server(header_forward_pattern=HEADER_FORWARD_PATTERN) as server:
@@ -44,7 +56,7 @@ def embedded_server():
 @pytest.fixture(scope="session")
 def real_triton_process():
     with RealTritonServer(extra_args=[f"--grpc-header-forward-pattern={HEADER_FORWARD_PATTERN}"]) as server:
-        yield server
+        yield triton_crash_reruns.watch(server)
 
 
 @pytest.fixture
@@ -73,9 +85,15 @@ def embedded_model_control_server():
 
 
 @pytest.fixture(scope="session")
-def real_triton_explicit_server():
+def real_triton_explicit_process():
     with RealTritonServer(model_control_mode="explicit", load_models=MODEL_CONTROL_MODELS) as server:
-        yield ServerUnderTest("triton", server.grpc_url)
+        yield triton_crash_reruns.watch(server)
+
+
+@pytest.fixture
+def real_triton_explicit_server(real_triton_explicit_process):
+    real_triton_explicit_process.restart_if_dead()
+    return ServerUnderTest("triton", real_triton_explicit_process.grpc_url)
 
 
 @pytest.fixture(params=["embedded", pytest.param("triton", marks=pytest.mark.real_triton)])

@@ -262,6 +262,10 @@ class RealTritonServer:
     def is_running(self) -> bool:
         return self._process is not None and self._process.poll() is None
 
+    def has_died(self) -> bool:
+        """True if the server exited on its own, not through stop()."""
+        return self._process is not None and self._process.poll() is not None
+
     def restart_if_dead(self) -> bool:
         """Starts a fresh server (new ports, new log) if this one died on its own; True if so.
 
@@ -269,7 +273,7 @@ class RealTritonServer:
         (server issues #7368, #8034). The test that was running then still fails; this keeps
         the tests after it from failing too. The dead server's log tail goes to stderr.
         """
-        if self._process is None or self._process.poll() is None:
+        if not self.has_died():
             return False
         code = self._process.returncode
         print(f"\nreal_triton: tritonserver (pid {self.pid}) died with code {code}; last lines of "
