@@ -10,7 +10,7 @@ import pytest
 
 import tritonlink
 from tritonlink._targets import ROUND_ROBIN_SERVICE_CONFIG, grpc_target
-from tritonlink.errors import InferenceServerError
+from tritonlink.errors import InferenceServerError, StatusCode
 from tritonlink.testing import Server
 
 INPUTS = {"INPUT0": np.arange(4, dtype=np.float32)}
@@ -100,10 +100,17 @@ def wait_until(condition, timeout_s: float = 10.0) -> bool:
     return False
 
 
-def test_a_stopped_replica_leaves_rotation_and_rejoins_when_restarted(three_servers):
+# identity is idempotent: a request cut off on the stopped replica may be sent again. A server
+# shutting down cancels the requests it had not started yet: CANCELLED from the server.
+RETRY_ON_ANOTHER_REPLICA = tritonlink.RetryPolicy(max_attempts=5, retry_after_send=True,
+                                                  retry_on=(StatusCode.UNAVAILABLE, StatusCode.CANCELLED))
+
+
+@pytest.mark.parametrize("retry", [None, RETRY_ON_ANOTHER_REPLICA], ids=["no_retry", "retry"])
+def test_a_stopped_replica_leaves_rotation_and_rejoins_when_restarted(three_servers, retry):
     threads = 4
     urls = [s.url for s in three_servers]
-    with tritonlink.Client(urls, channel_args=FAST_RECONNECT) as client:
+    with tritonlink.Client(urls, channel_args=FAST_RECONNECT, retry=retry) as client:
         load = Load(client, threads)
         try:
             assert wait_until(lambda: all(inference_count(s) > 0 for s in three_servers))
@@ -119,8 +126,9 @@ def test_a_stopped_replica_leaves_rotation_and_rejoins_when_restarted(three_serv
             assert wait_until(lambda: inference_count(three_servers[1]) > 0)
         finally:
             load.stop()
-    # Only requests in flight on the stopped replica may fail: at most one per thread.
-    assert failed_while_down <= threads, load.failed
+    # Only requests in flight on the stopped replica may fail, at most one per thread; with the
+    # retry policy on, none: each is sent again, and round_robin picks a live replica.
+    assert failed_while_down <= (threads if retry is None else 0), load.failed
     assert len(load.failed) == failed_while_down, load.failed
     assert load.ok > 0
 

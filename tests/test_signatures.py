@@ -11,8 +11,10 @@ from tritonlink.aio import AsyncClient
 INFER_OPTIONS = [
     ("outputs", None), ("model_version", ""), ("request_id", ""), ("parameters", None), ("client_timeout", None),
     ("headers", None), ("sequence_id", 0), ("sequence_start", False), ("sequence_end", False), ("priority", 0),
-    ("timeout", None), ("compression_algorithm", None),
+    ("timeout", None), ("compression_algorithm", None), ("retry", None),
 ]
+# A stream's requests cannot be sent again on their own: streams take no retry policy.
+STREAM_REQUEST_OPTIONS = [option for option in INFER_OPTIONS if option[0] != "retry"]
 CONTROL_METHODS = [
     "is_server_live", "is_server_ready", "is_model_ready", "get_server_metadata", "get_model_metadata",
     "get_model_config", "get_inference_statistics", "get_model_repository_index", "load_model", "unload_model",
@@ -86,13 +88,13 @@ EMPTY_FINAL = [("enable_empty_final_response", False, KEYWORD_ONLY)]
 @pytest.mark.parametrize("method", [tritonlink.Client.infer_stream, AsyncClient.infer_stream])
 def test_infer_stream_takes_the_infer_options_and_asks_for_the_empty_final_response_by_keyword(method):
     assert parameters(method) == positional(
-        [("self", EMPTY), ("model_name", EMPTY), ("inputs", EMPTY)] + INFER_OPTIONS) + EMPTY_FINAL
+        [("self", EMPTY), ("model_name", EMPTY), ("inputs", EMPTY)] + STREAM_REQUEST_OPTIONS) + EMPTY_FINAL
 
 
 def test_stream_send_takes_the_request_options_but_the_streams_own():
     stream_wide = {"client_timeout", "headers", "compression_algorithm"}
     expected = positional([("self", EMPTY), ("model_name", EMPTY), ("inputs", EMPTY)]
-                          + [o for o in INFER_OPTIONS if o[0] not in stream_wide]) + EMPTY_FINAL
+                          + [o for o in STREAM_REQUEST_OPTIONS if o[0] not in stream_wide]) + EMPTY_FINAL
     assert parameters(tritonlink.Stream.send) == expected
     assert parameters(tritonlink.aio.AsyncStream.send) == expected
 

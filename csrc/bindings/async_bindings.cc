@@ -46,10 +46,10 @@ py::list drain(CompletionSink& sink, size_t max) {
 void start_infer(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& sink, py::list lent, uint64_t id,
                  const std::string& model_name, const py::handle& inputs, const py::handle& outputs,
                  const std::string& model_version, const std::string& request_id, const py::handle& parameters,
-                 const py::handle& timeout_s, const py::handle& headers) {
+                 const py::handle& timeout_s, const py::handle& headers, const py::handle& retry) {
   const InferRequest request =
       request_from_python(model_name, inputs, outputs, model_version, request_id, parameters, lent);
-  const CallOptions options = call_options_from_python(timeout_s, headers);
+  const CallOptions options = call_options_from_python(timeout_s, headers, retry);
   // gRPC writes the request on this thread (sendmsg): other Python threads, the dispatcher
   // first, run meanwhile.
   py::gil_scoped_release nogil;
@@ -81,8 +81,9 @@ void start_stream(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& si
 }
 
 void start_unary(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& sink, uint64_t id, const std::string& method,
-                 const std::string& request_json, const py::handle& timeout_s, const py::handle& headers) {
-  engine.start_unary(id, method, request_json, call_options_from_python(timeout_s, headers), sink);
+                 const std::string& request_json, const py::handle& timeout_s, const py::handle& headers,
+                 const py::handle& retry) {
+  engine.start_unary(id, method, request_json, call_options_from_python(timeout_s, headers, retry), sink);
 }
 
 }  // namespace
@@ -111,9 +112,9 @@ void register_async(py::module_& m) {
            py::arg("client"), py::arg("threads") = 1)
       .def("start_infer", &start_infer, py::arg("sink"), py::arg("lent"), py::arg("id"), py::arg("model_name"), py::arg("inputs"), py::arg("outputs"),
            py::arg("model_version"), py::arg("request_id"), py::arg("parameters"), py::arg("timeout_s"),
-           py::arg("headers"))
+           py::arg("headers"), py::arg("retry") = py::none())
       .def("start_unary", &start_unary, py::arg("sink"), py::arg("id"), py::arg("method"), py::arg("request_json"),
-           py::arg("timeout_s"), py::arg("headers"))
+           py::arg("timeout_s"), py::arg("headers"), py::arg("retry") = py::none())
       .def("start_stream", &start_stream, py::arg("sink"), py::arg("id"), py::arg("timeout_s"), py::arg("headers"),
            py::arg("max_buffered"))
       .def("stream_send", &stream_send, py::arg("lent"), py::arg("stream_id"), py::arg("send_id"),

@@ -26,11 +26,12 @@ void raise_if_interrupted() {
 
 PyInferResponse infer(InferClient& client, const std::string& model_name, const py::handle& inputs,
                       const py::handle& outputs, const std::string& model_version, const std::string& request_id,
-                      const py::handle& parameters, const py::handle& timeout_s, const py::handle& headers) {
+                      const py::handle& parameters, const py::handle& timeout_s, const py::handle& headers,
+                      const py::handle& retry) {
   py::list lent;  // keeps what the request borrows referenced until the call returns
   const InferRequest request =
       request_from_python(model_name, inputs, outputs, model_version, request_id, parameters, lent);
-  const CallOptions options = call_options_from_python(timeout_s, headers);
+  const CallOptions options = call_options_from_python(timeout_s, headers, retry);
   std::shared_ptr<InferResponse> response;
   grpc::Status status;
   {
@@ -43,8 +44,9 @@ PyInferResponse infer(InferClient& client, const std::string& model_name, const 
 }
 
 py::dict call_unary(InferClient& client, const std::string& method, const std::string& request_json,
-                    const py::handle& timeout_s, const py::handle& headers, const std::string& model_name) {
-  const CallOptions options = call_options_from_python(timeout_s, headers);
+                    const py::handle& timeout_s, const py::handle& headers, const std::string& model_name,
+                    const py::handle& retry) {
+  const CallOptions options = call_options_from_python(timeout_s, headers, retry);
   std::shared_ptr<google::protobuf::Message> response;
   grpc::Status status;
   {
@@ -94,9 +96,10 @@ void register_client(py::module_& m) {
           },
           "{model: counters and histograms}; empty when metrics are off.")
       .def("infer", &infer, py::arg("model_name"), py::arg("inputs"), py::arg("outputs"), py::arg("model_version"),
-           py::arg("request_id"), py::arg("parameters"), py::arg("timeout_s"), py::arg("headers"))
+           py::arg("request_id"), py::arg("parameters"), py::arg("timeout_s"), py::arg("headers"),
+           py::arg("retry") = py::none())
       .def("call_unary", &call_unary, py::arg("method"), py::arg("request_json"), py::arg("timeout_s"),
-           py::arg("headers"), py::arg("model_name") = "");
+           py::arg("headers"), py::arg("model_name") = "", py::arg("retry") = py::none());
 }
 
 }  // namespace tritonlink::bindings

@@ -12,6 +12,7 @@ void register_client(py::module_& m);
 void register_codec(py::module_& m);
 void register_datatypes(py::module_& m);
 void register_response(py::module_& m);
+void register_retry(py::module_& m);
 void register_server(py::module_& m);
 void register_shared_memory(py::module_& m);
 }  // namespace tritonlink::bindings
@@ -21,6 +22,7 @@ PYBIND11_MODULE(_core, m) {
   m.doc() = "tritonlink's compiled core (gRPC C++). Use the tritonlink package, not this module.";
   register_errors(m);
   register_response(m);
+  register_retry(m);
   register_client(m);
   register_async(m);
   register_codec(m);

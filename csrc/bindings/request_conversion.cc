@@ -5,6 +5,7 @@
 #include <pybind11/stl.h>
 
 #include "input_conversion.h"
+#include "retry_policy.h"
 
 namespace py = pybind11;
 
@@ -84,9 +85,10 @@ InferRequest request_from_python(const std::string& model_name, const py::handle
   return request;
 }
 
-CallOptions call_options_from_python(const py::handle& timeout_s, const py::handle& headers) {
+CallOptions call_options_from_python(const py::handle& timeout_s, const py::handle& headers, const py::handle& retry) {
   CallOptions options;
   if (!timeout_s.is_none()) options.timeout_s = timeout_s.cast<double>();
+  if (!retry.is_none()) options.retry = retry.cast<std::shared_ptr<RetryPolicy>>();
   if (!headers.is_none()) {
     for (const auto& item : headers) {
       const auto pair = py::reinterpret_borrow<py::tuple>(item);

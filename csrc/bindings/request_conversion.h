@@ -23,7 +23,9 @@ InferRequest request_from_python(const std::string& model_name, const pybind11::
                                  pybind11::list& lent);
 
 // `headers`: (key, value) pairs or None; an entry keyed kCompressionRequestKey sets the
-// call's compression instead (ValueError for an unknown algorithm).
-CallOptions call_options_from_python(const pybind11::handle& timeout_s, const pybind11::handle& headers);
+// call's compression instead (ValueError for an unknown algorithm). `retry`: None or a
+// _core.RetryPolicy.
+CallOptions call_options_from_python(const pybind11::handle& timeout_s, const pybind11::handle& headers,
+                                     const pybind11::handle& retry = pybind11::none());
 
 }  // namespace tritonlink::bindings

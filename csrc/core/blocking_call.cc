@@ -1,6 +1,7 @@
 #include "blocking_call.h"
 
 #include <chrono>
+#include <thread>
 
 #include <grpcpp/completion_queue.h>
 
@@ -60,6 +61,15 @@ grpc::Status blocking_unary_call(grpc::GenericStub& stub, grpc::ClientContext& c
     }
   }
   return status;
+}
+
+bool sleep_unless_interrupted(std::chrono::nanoseconds duration, const InterruptCheck& interrupted) {
+  const auto until = std::chrono::steady_clock::now() + duration;
+  for (auto now = std::chrono::steady_clock::now(); now < until; now = std::chrono::steady_clock::now()) {
+    if (interrupted && interrupted()) return false;
+    std::this_thread::sleep_for(std::min<std::chrono::steady_clock::duration>(until - now, kInterruptPollInterval));
+  }
+  return true;
 }
 
 }  // namespace tritonlink

@@ -1,6 +1,7 @@
 // One unary RPC on raw bytes, run to completion on the calling thread.
 #pragma once
 
+#include <chrono>
 #include <functional>
 #include <string>
 
@@ -20,5 +21,9 @@ using InterruptCheck = std::function<bool()>;
 grpc::Status blocking_unary_call(grpc::GenericStub& stub, grpc::ClientContext& context, const std::string& method,
                                  const grpc::ByteBuffer& request, grpc::ByteBuffer* response,
                                  const InterruptCheck& interrupted);
+
+// Waits `duration` on the calling thread, polling `interrupted` as a call would; false if it
+// interrupted the wait.
+bool sleep_unless_interrupted(std::chrono::nanoseconds duration, const InterruptCheck& interrupted);
 
 }  // namespace tritonlink

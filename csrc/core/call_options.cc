@@ -4,12 +4,15 @@
 
 namespace tritonlink {
 
-void CallOptions::apply(grpc::ClientContext& context) const {
-  if (timeout_s) {
-    const auto timeout = std::chrono::duration_cast<std::chrono::system_clock::duration>(
-        std::chrono::duration<double>(*timeout_s));
-    context.set_deadline(std::chrono::system_clock::now() + timeout);
-  }
+CallOptions::Deadline CallOptions::deadline_from_now() const {
+  if (!timeout_s) return std::nullopt;
+  const auto timeout = std::chrono::duration_cast<std::chrono::system_clock::duration>(
+      std::chrono::duration<double>(*timeout_s));
+  return std::chrono::system_clock::now() + timeout;
+}
+
+void CallOptions::apply(grpc::ClientContext& context, const Deadline& deadline) const {
+  if (deadline) context.set_deadline(*deadline);
   for (const auto& [key, value] : headers) context.AddMetadata(key, value);
   if (compression) context.set_compression_algorithm(*compression);
 }

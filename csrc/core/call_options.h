@@ -1,6 +1,8 @@
-// Per-call options shared by every RPC: deadline, metadata, compression.
+// Per-call options shared by every RPC: deadline, metadata, compression, retries.
 #pragma once
 
+#include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <utility>
@@ -16,12 +18,20 @@ namespace tritonlink {
 // under it; call_options turn it back into CallOptions::compression.
 constexpr char kCompressionRequestKey[] = "grpc-internal-encoding-request";
 
+struct RetryPolicy;
+
 struct CallOptions {
-  std::optional<double> timeout_s;  // client-side deadline
+  std::optional<double> timeout_s;  // client-side deadline, across all attempts
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<grpc_compression_algorithm> compression;  // of the request message
+  std::shared_ptr<const RetryPolicy> retry;  // null: one attempt (see retry_policy.h)
 
-  void apply(grpc::ClientContext& context) const;
+  using Deadline = std::optional<std::chrono::system_clock::time_point>;
+  // The deadline of a call that starts now; none without timeout_s.
+  Deadline deadline_from_now() const;
+  // Puts the deadline, the metadata and the compression on one attempt's context.
+  void apply(grpc::ClientContext& context, const Deadline& deadline) const;
+  void apply(grpc::ClientContext& context) const { apply(context, deadline_from_now()); }
 };
 
 // "gzip", "deflate" or "identity" (none); nullopt for any other name.

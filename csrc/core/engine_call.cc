@@ -2,9 +2,7 @@
 
 namespace tritonlink {
 
-EngineCall::EngineCall(uint64_t id, std::shared_ptr<CompletionSink> sink, const CallOptions& options)
-    : id_(id), sink_(std::move(sink)) {
-  options.apply(*context_);
+EngineCall::EngineCall(uint64_t id, std::shared_ptr<CompletionSink> sink) : id_(id), sink_(std::move(sink)) {
   for (size_t i = 0; i < kEventCount; ++i) tags_[i] = Tag{this, static_cast<Event>(i)};
 }
 
@@ -17,6 +15,12 @@ void EngineCall::release_context() {
   std::unique_ptr<grpc::ClientContext> released;
   std::lock_guard<std::mutex> lock(context_mu_);
   released = std::move(context_);
+}
+
+void EngineCall::renew_context() {
+  auto fresh = std::make_unique<grpc::ClientContext>();
+  std::lock_guard<std::mutex> lock(context_mu_);
+  context_.swap(fresh);
 }
 
 void push_inputs_released(CompletionSink& sink, uint64_t id) {

@@ -10,7 +10,6 @@
 
 #include <grpcpp/client_context.h>
 
-#include "call_options.h"
 #include "completion_sink.h"
 #include "payload_lease.h"
 
@@ -18,8 +17,9 @@ namespace tritonlink {
 
 class EngineCall {
  public:
-  enum class Event : uint8_t { kStarted, kWriteDone, kReadDone, kWritesDone, kFinished };
-  static constexpr size_t kEventCount = 5;
+  // kRetry: a unary call's wait before its next attempt is over (or was cancelled).
+  enum class Event : uint8_t { kStarted, kWriteDone, kReadDone, kWritesDone, kFinished, kRetry };
+  static constexpr size_t kEventCount = 6;
 
   // What a completion-queue tag points at: which call, and which of its operations ended.
   struct Tag {
@@ -27,7 +27,8 @@ class EngineCall {
     Event event;
   };
 
-  EngineCall(uint64_t id, std::shared_ptr<CompletionSink> sink, const CallOptions& options);
+  // Its context starts bare: the subclass puts the call's options on it.
+  EngineCall(uint64_t id, std::shared_ptr<CompletionSink> sink);
   virtual ~EngineCall() = default;
   EngineCall(const EngineCall&) = delete;
   EngineCall& operator=(const EngineCall&) = delete;
@@ -49,6 +50,8 @@ class EngineCall {
   grpc::ClientContext& context() { return *context_; }
   // Destroys the gRPC call, which drops its last references to the request's slices.
   void release_context();
+  // A bare context for the call's next attempt, in place of the last one's.
+  void renew_context();
   CompletionSink& sink() { return *sink_; }
   const std::shared_ptr<CompletionSink>& shared_sink() const { return sink_; }
 

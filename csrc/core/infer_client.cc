@@ -7,9 +7,36 @@
 
 #include "byte_buffers.h"
 #include "payload_lease.h"
+#include "retry_policy.h"
 #include "unary_rpc.h"
 
 namespace tritonlink {
+namespace {
+
+const grpc::Status kInterruptedWhileWaiting(grpc::StatusCode::CANCELLED, "interrupted while waiting to retry");
+
+// Runs `attempt(context, interrupted)` on fresh contexts until it succeeds or `options`' retry
+// policy gives up; the backoff waits happen on the calling thread. A call the caller
+// interrupted is not tried again.
+template <typename Attempt>
+grpc::Status with_retries(const CallOptions& options, const InterruptCheck& interrupted, Attempt&& attempt) {
+  bool was_interrupted = false;
+  const InterruptCheck noting = [&] { return was_interrupted = was_interrupted || (interrupted && interrupted()); };
+  Attempts attempts(options);
+  for (;;) {
+    grpc::Status status;
+    {
+      grpc::ClientContext context;
+      attempts.prepare(context);
+      status = attempt(context, noting);
+    }
+    const auto wait = was_interrupted ? std::nullopt : attempts.retry_after(status);
+    if (!wait) return attempts.outcome(status);
+    if (!sleep_unless_interrupted(*wait, interrupted)) return kInterruptedWhileWaiting;
+  }
+}
+
+}  // namespace
 
 InferClient::InferClient(const ChannelConfig& config, int channels, bool record_metrics)
     : channels_(std::make_shared<ChannelPool>(config, channels)),
@@ -23,11 +50,13 @@ grpc::Status InferClient::infer(const InferRequest& request, const CallOptions& 
   grpc::ByteBuffer received;
   grpc::Status status;
   {
-    grpc::ClientContext context;
-    options.apply(context);
-    const grpc::ByteBuffer sent = lend_request(request, lease);
+    const grpc::ByteBuffer sent = lend_request(request, lease);  // every attempt sends these slices
     if (metrics) metrics->started(sent.Length(), true);
-    status = blocking_unary_call(channels_->next(), context, method_path("ModelInfer"), sent, &received, interrupted);
+    grpc::GenericStub& stub = channels_->next();
+    status = with_retries(options, interrupted, [&](grpc::ClientContext& context, const InterruptCheck& check) {
+      received.Clear();
+      return blocking_unary_call(stub, context, method_path("ModelInfer"), sent, &received, check);
+    });
   }
   // The caller's arrays must outlive gRPC's use of them: wait if it still holds a slice.
   std::promise<void> released;
@@ -44,9 +73,12 @@ grpc::Status InferClient::call_unary(const std::string& method, const std::strin
   grpc::ByteBuffer sent;
   if (auto status = encode_json_request(method, request_json, &sent); !status.ok()) return status;
   grpc::ByteBuffer received;
-  grpc::ClientContext context;
-  options.apply(context);
-  const grpc::Status status = blocking_unary_call(channels_->next(), context, method_path(method), sent, &received, interrupted);
+  grpc::GenericStub& stub = channels_->next();
+  const grpc::Status status = with_retries(options, interrupted, [&](grpc::ClientContext& context,
+                                                                     const InterruptCheck& check) {
+    received.Clear();
+    return blocking_unary_call(stub, context, method_path(method), sent, &received, check);
+  });
   if (!status.ok()) return status;
   return decode_response(method, received, response);
 }

@@ -9,7 +9,9 @@ namespace tritonlink {
 
 StreamCall::StreamCall(uint64_t id, const CallOptions& options, std::shared_ptr<CompletionSink> sink,
                        size_t max_buffered, ClientMetrics* metrics)
-    : EngineCall(id, std::move(sink), options), credits_(max_buffered), metrics_(metrics) {}
+    : EngineCall(id, std::move(sink)), credits_(max_buffered), metrics_(metrics) {
+  options.apply(context());
+}
 
 void StreamCall::start(grpc::GenericStub& stub, grpc::CompletionQueue* queue) {
   std::lock_guard<std::mutex> lock(mu_);

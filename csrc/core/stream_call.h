@@ -12,6 +12,7 @@
 #include <grpcpp/completion_queue.h>
 #include <grpcpp/generic/generic_stub.h>
 
+#include "call_options.h"
 #include "client_metrics.h"
 #include "engine_call.h"
 #include "infer_request.h"

@@ -1,16 +1,21 @@
 // A unary RPC on the engine: one request written and one response read in a single gRPC
-// batch, so its only event is kFinished. ModelInfer responses are decoded by the hand-written
-// codec, other RPCs' into protobuf messages; both off the GIL, on the completion-queue thread.
+// batch, so an attempt's only event is kFinished. A failed attempt that the call's retry
+// policy covers waits on an alarm (kRetry) and goes again with the same request bytes.
+// ModelInfer responses are decoded by the hand-written codec, other RPCs' into protobuf
+// messages; both off the GIL, on the completion-queue thread.
 #pragma once
 
+#include <mutex>
 #include <string>
 
+#include <grpcpp/alarm.h>
 #include <grpcpp/completion_queue.h>
 #include <grpcpp/generic/generic_stub.h>
 
 #include "client_metrics.h"
 #include "engine_call.h"
 #include "infer_request.h"
+#include "retry_policy.h"
 
 namespace tritonlink {
 
@@ -33,14 +38,25 @@ class UnaryCall final : public EngineCall {
   void refuse(grpc::Status status);
 
   bool on_event(Event event, bool ok) override;
+  void cancel() override;
 
  private:
+  void start_attempt();
+  // After a failed attempt: arms the alarm for the next one; false when the call ends here.
+  bool wait_to_retry();
   void deliver();
 
   const Completion::Kind kind_;
   const std::string method_;  // the service's RPC name, e.g. "ModelInfer"
   PayloadLease lease_;
-  grpc::ByteBuffer request_;
+  Attempts attempts_;
+  grpc::ByteBuffer request_;  // kept for the next attempt while the policy allows one
+  grpc::GenericStub* stub_ = nullptr;
+  grpc::CompletionQueue* queue_ = nullptr;
+  std::mutex retry_mu_;  // cancel() may race with arming the alarm
+  grpc::Alarm retry_alarm_;
+  bool waiting_to_retry_ = false;
+  bool cancelled_ = false;
   std::unique_ptr<grpc::GenericClientAsyncResponseReader> reader_;
   grpc::ByteBuffer response_;
   grpc::Status status_;

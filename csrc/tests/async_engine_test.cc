@@ -16,40 +16,6 @@
 using namespace tritonlink;
 using namespace tritonlink::testing;
 
-namespace {
-
-// Drains until `expected` calls have completed; records completions and input releases per id.
-struct Tally {
-  std::map<uint64_t, Completion> completed;
-  std::map<uint64_t, int> deliveries;
-  std::map<uint64_t, int> releases;
-
-  void collect(CompletionSink& sink, size_t expected) {
-    std::vector<Completion> batch;
-    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
-    while (completed.size() < expected && std::chrono::steady_clock::now() < deadline) {
-      batch.clear();
-      if (sink.drain(batch, 256) == 0) {
-        sink.wait(100);
-        continue;
-      }
-      for (auto& c : batch) record(std::move(c));
-    }
-  }
-
-  void record(Completion c) {
-    if (c.kind == Completion::Kind::kInputsReleased) {
-      ++releases[c.id];
-      return;
-    }
-    ++deliveries[c.id];
-    if (c.inputs_released) ++releases[c.id];
-    completed[c.id] = std::move(c);
-  }
-};
-
-}  // namespace
-
 TEST(a_pooled_engine_spreads_calls_over_its_connections_and_counts_them) {
   Fixture f;
   ChannelConfig config;

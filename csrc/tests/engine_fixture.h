@@ -2,6 +2,8 @@
 // requests for the built-in models.
 #pragma once
 
+#include <chrono>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -30,5 +32,35 @@ inline InferRequest float_request(const std::string& model, const std::vector<fl
   request.inputs.push_back(std::move(input));
   return request;
 }
+
+// Drains until `expected` calls have completed; records completions and input releases per id.
+struct Tally {
+  std::map<uint64_t, Completion> completed;
+  std::map<uint64_t, int> deliveries;
+  std::map<uint64_t, int> releases;
+
+  void collect(CompletionSink& sink, size_t expected) {
+    std::vector<Completion> batch;
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (completed.size() < expected && std::chrono::steady_clock::now() < deadline) {
+      batch.clear();
+      if (sink.drain(batch, 256) == 0) {
+        sink.wait(100);
+        continue;
+      }
+      for (auto& c : batch) record(std::move(c));
+    }
+  }
+
+  void record(Completion c) {
+    if (c.kind == Completion::Kind::kInputsReleased) {
+      ++releases[c.id];
+      return;
+    }
+    ++deliveries[c.id];
+    if (c.inputs_released) ++releases[c.id];
+    completed[c.id] = std::move(c);
+  }
+};
 
 }  // namespace tritonlink::testing

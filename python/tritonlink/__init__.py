@@ -6,6 +6,7 @@ from ._headers import basic_auth_headers
 from ._result import InferResult
 from ._stream import Stream
 from ._tensors import InferInput, InferRequestedOutput
+from .retry import NO_RETRY, RetryPolicy
 from .errors import (
     CancelledError,
     DeadlineExceededError,
@@ -56,6 +57,8 @@ __all__ = [
     "InternalError",
     "InvalidArgumentError",
     "MissingOutputError",
+    "NO_RETRY",
+    "RetryPolicy",
     "NotFoundError",
     "PermissionDeniedError",
     "ResourceExhaustedError",

@@ -8,6 +8,7 @@ from typing import Any, Callable, Iterable, Mapping, Optional, Union
 
 from ._request_options import request_parameters
 from ._tensors import InferRequestedOutput, InputsArg, core_inputs, core_outputs
+from .retry import RetryPolicy, core_retry
 
 # gRPC metadata keys: lowercase letters, digits and -_. ; "grpc-" is reserved for gRPC itself.
 _HEADER_KEY = re.compile(r"^[0-9a-z_.\-]+$")
@@ -79,14 +80,16 @@ def infer_arguments(
     priority: int = 0,
     timeout: Optional[int] = None,
     compression_algorithm: Optional[str] = None,
+    retry: Optional[RetryPolicy] = None,
     *,
     call_headers: Optional[Any] = None,
+    client_retry: Optional[RetryPolicy] = None,
 ) -> tuple:
     """infer()'s arguments, validated, in the order the compiled core takes them.
 
     Its signature is the one definition of an infer call's options: every method that starts one
     is made from it by takes_infer_options. `call_headers` is the client's CallHeaders (its
-    default headers and auth plugin).
+    default headers and auth plugin), `client_retry` its retry policy.
     """
     # Every call runs this: the common case (no options) takes the fewest Python steps.
     if type(model_name) is not str or type(model_version) is not str or type(request_id) is not str:
@@ -105,6 +108,7 @@ def infer_arguments(
         request_parameters(parameters, sequence_id, sequence_start, sequence_end, priority, timeout),
         None if client_timeout is None else core_timeout(client_timeout),
         metadata or None,
+        None if retry is None and client_retry is None else core_retry(retry, client_retry),
     )
 
 
@@ -118,6 +122,8 @@ this client; ``timeout`` is the server's own timeout for the request, in MICROSE
 is the request's scheduling priority (0: the model's default). ``parameters`` are custom
 request parameters (str, int, bool or float); the protocol's own names are refused.
 ``compression_algorithm`` ("gzip", "deflate" or None) compresses the request message.
+``retry`` (a :class:`tritonlink.RetryPolicy`) replaces the client's policy for this call;
+``tritonlink.NO_RETRY`` makes it one attempt.
 """
 
 _INFER_OPTIONS = {
@@ -148,7 +154,8 @@ def takes_infer_options(*leading: str,
                               *(p.name for p in keyword_only)])
         # Positional when none is left out: the hot path's call costs less that way.
         taken = ", ".join(p.name if not without else f"{p.name}={p.name}" for p in options)
-        passed = ", ".join(["self", f"infer_arguments({taken}, call_headers=self._call_headers)",
+        client_options = "call_headers=self._call_headers" + ("" if "retry" in without else ", client_retry=self._retry")
+        passed = ", ".join(["self", f"infer_arguments({taken}, {client_options})",
                             *leading, *(f"{p.name}={p.name}" for p in keyword_only)])
         namespace = {"wait": wait, "infer_arguments": infer_arguments}
         exec(f"def {wait.__name__}({declared}):\n    return wait({passed})\n", namespace)

@@ -9,6 +9,7 @@ from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional
 
 from . import _control, _core, _lifecycle
 from ._arguments import check_max_in_flight, core_timeout, infer_arguments, takes_infer_options
+from .retry import RetryPolicy, core_retry
 from ._channel_options import Pem, make_core_client
 from ._targets import DEFAULT_CHANNELS, Url, grpc_target
 from .metrics import snapshot as metrics_snapshot
@@ -58,7 +59,8 @@ class Client(WaitsBlocking, ControlMethods):
     carry the calls in turn (a stream stays on one). ``metrics=False`` stops recording
     :meth:`metrics`. Every call releases the GIL while it waits. ``max_in_flight`` bounds the
     async requests in flight; when reached, starting another waits (``block_when_full=True``)
-    or raises :class:`InFlightLimitError`.
+    or raises :class:`InFlightLimitError`. ``retry`` (a :class:`tritonlink.RetryPolicy`) retries
+    failed calls, infer and control calls alike (an infer call may give its own); none by default.
     Channel: ``ssl=True`` for TLS, with ``root_certificates`` (else gRPC's default roots) and,
     for mutual TLS, ``private_key`` and ``certificate_chain``: each a PEM file path or PEM bytes.
     ``keepalive_time_ms``, ``keepalive_timeout_ms``, ``keepalive_permit_without_calls`` and
@@ -75,6 +77,7 @@ class Client(WaitsBlocking, ControlMethods):
         *,
         channels: int = DEFAULT_CHANNELS,
         metrics: bool = True,
+        retry: Optional[RetryPolicy] = None,
         channel_args: Optional[Mapping[str, Any]] = None,
         max_in_flight: Optional[int] = None,
         block_when_full: bool = True,
@@ -92,6 +95,8 @@ class Client(WaitsBlocking, ControlMethods):
         self._url = grpc_target(url)
         check_max_in_flight(max_in_flight, optional=True)
         self._call_headers = CallHeaders(headers, auth_plugin)
+        core_retry(retry, None)  # checks it
+        self._retry = retry
         self._core: Optional[Any] = make_core_client(
             self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
             keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data, channels, metrics)
@@ -206,7 +211,8 @@ class Client(WaitsBlocking, ControlMethods):
         ``return_exceptions`` puts each error in its request's place.
         """
         check_max_in_flight(max_in_flight)
-        prepared = [infer_arguments(**_as_infer_kwargs(r), call_headers=self._call_headers) for r in requests]
+        prepared = [infer_arguments(**_as_infer_kwargs(r), call_headers=self._call_headers, client_retry=self._retry)
+                    for r in requests]
         results: List[Any] = [None] * len(prepared)
         failures: List[InferenceServerError] = []
         router = CompletionRouter()
@@ -262,7 +268,7 @@ class Client(WaitsBlocking, ControlMethods):
         return Stream(self._async_parts(), callback, core_timeout(stream_timeout), self._call_headers.for_call(headers),
                       max_buffered)
 
-    @takes_infer_options()
+    @takes_infer_options(without=("retry",))
     def infer_stream(self, arguments: tuple, *, enable_empty_final_response: bool = False) -> Iterator[InferResult]:
         """Sends one request on a stream of its own and iterates every response to it, ending
         after the final one: token streaming from a decoupled model is one ``for`` loop.
@@ -279,7 +285,8 @@ class Client(WaitsBlocking, ControlMethods):
 
     def _rpc(self, rpc: _control.Rpc, headers, client_timeout) -> Any:
         reply = self._client().call_unary(rpc.method, rpc.request_json, core_timeout(client_timeout),
-                                          self._call_headers.for_call(headers), rpc.model_name)
+                                          self._call_headers.for_call(headers), rpc.model_name,
+                                          core_retry(None, self._retry))
         return rpc.result(reply)
 
     # ---- lifetime ----

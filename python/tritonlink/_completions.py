@@ -54,10 +54,11 @@ class CompletionRouter:
         self.expect(call_id, on_done, lent, arguments[0], arguments[4])
         self._start(call_id, engine.start_infer, self.sink, lent, call_id, *arguments)
 
-    def start_unary(self, engine: Any, call_id: int, on_done: OnDone, rpc: Any, timeout, headers) -> None:
+    def start_unary(self, engine: Any, call_id: int, on_done: OnDone, rpc: Any, timeout, headers, retry=None) -> None:
         """Starts the control-plane RPC `rpc` (a _control.Rpc) on `engine`, ending in on_done."""
         self.expect(call_id, on_done, None, rpc.model_name)
-        self._start(call_id, engine.start_unary, self.sink, call_id, rpc.method, rpc.request_json, timeout, headers)
+        self._start(call_id, engine.start_unary, self.sink, call_id, rpc.method, rpc.request_json, timeout, headers,
+                    retry)
 
     def start_stream(self, engine: Any, stream_id: int, on_response: OnDone, on_end: OnDone, timeout,
                      headers, max_buffered: int) -> None:

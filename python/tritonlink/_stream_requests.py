@@ -42,7 +42,7 @@ class StreamSends:
 
     _call_headers = None  # a stream's headers are the stream's own, sent when it opens
 
-    @takes_infer_options(without=("client_timeout", "headers", "compression_algorithm"))
+    @takes_infer_options(without=("client_timeout", "headers", "compression_algorithm", "retry"))
     def send(self, arguments: tuple, *, enable_empty_final_response: bool = False) -> Any:
         """Queues one request on the stream; returns without waiting for its responses.
 

@@ -14,6 +14,7 @@ from typing import Any, AsyncIterator, Awaitable, Mapping, Optional
 
 from . import _control, _core, _lifecycle
 from ._arguments import check_max_in_flight, core_timeout, takes_infer_options
+from .retry import RetryPolicy, core_retry
 from ._channel_options import Pem, make_core_client
 from ._targets import DEFAULT_CHANNELS, Url, grpc_target
 from .metrics import snapshot as metrics_snapshot
@@ -38,7 +39,7 @@ class _LoopDriver:
         self.ids = itertools.count(1)
         loop.add_reader(self.router.sink.fd, self.router.drain_all)
 
-    def start(self, arguments: Optional[tuple], rpc: Optional[_control.Rpc], timeout, headers) -> tuple:
+    def start(self, arguments: Optional[tuple], rpc: Optional[_control.Rpc], timeout, headers, retry) -> tuple:
         """Starts a call; returns (future, call id)."""
         future = self.loop.create_future()
 
@@ -54,7 +55,7 @@ class _LoopDriver:
         if arguments is not None:
             self.router.start_infer(self.engine, call_id, on_done, arguments)
         else:
-            self.router.start_unary(self.engine, call_id, on_done, rpc, timeout, headers)
+            self.router.start_unary(self.engine, call_id, on_done, rpc, timeout, headers, retry)
         return future, call_id
 
     def close(self) -> None:
@@ -68,8 +69,8 @@ class AsyncClient(WaitsAsync, ControlMethods):
 
     It binds to the event loop that first uses it. ``max_in_flight`` bounds the requests in
     flight; when reached, a new one waits (``block_when_full=True``) or raises
-    :class:`InFlightLimitError`. Channel options, default ``headers`` and ``auth_plugin`` are
-    Client's.
+    :class:`InFlightLimitError`. Channel options, ``retry``, default ``headers`` and
+    ``auth_plugin`` are Client's.
     """
 
     def __init__(
@@ -78,6 +79,7 @@ class AsyncClient(WaitsAsync, ControlMethods):
         *,
         channels: int = DEFAULT_CHANNELS,
         metrics: bool = True,
+        retry: Optional[RetryPolicy] = None,
         channel_args: Optional[Mapping[str, Any]] = None,
         max_in_flight: Optional[int] = None,
         block_when_full: bool = True,
@@ -95,6 +97,8 @@ class AsyncClient(WaitsAsync, ControlMethods):
         self._url = grpc_target(url)
         check_max_in_flight(max_in_flight, optional=True)
         self._call_headers = CallHeaders(headers, auth_plugin)
+        core_retry(retry, None)  # checks it
+        self._retry = retry
         self._core: Optional[Any] = make_core_client(
             self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
             keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data, channels, metrics)
@@ -126,7 +130,7 @@ class AsyncClient(WaitsAsync, ControlMethods):
         return self._driver
 
     async def _await(self, arguments: Optional[tuple], rpc: Optional[_control.Rpc] = None, timeout=None,
-                     headers=None) -> Any:
+                     headers=None, retry=None) -> Any:
         driver = self._loop_driver()
         slots = self._slots
         if slots is not None:
@@ -134,7 +138,7 @@ class AsyncClient(WaitsAsync, ControlMethods):
                 raise InFlightLimitError(f"{self._url}: max_in_flight requests are already in flight")
             await slots.acquire()
         try:
-            future, call_id = driver.start(arguments, rpc, timeout, headers)
+            future, call_id = driver.start(arguments, rpc, timeout, headers, retry)
             try:
                 return await future
             except asyncio.CancelledError:
@@ -168,7 +172,7 @@ class AsyncClient(WaitsAsync, ControlMethods):
         return AsyncStream(self._loop_driver(), core_timeout(stream_timeout), self._call_headers.for_call(headers),
                            max_buffered)
 
-    @takes_infer_options()
+    @takes_infer_options(without=("retry",))
     def infer_stream(self, arguments: tuple, *,
                      enable_empty_final_response: bool = False) -> AsyncIterator[InferResult]:
         """As Client.infer_stream: ``async for result in aclient.infer_stream(...)``."""
@@ -178,7 +182,8 @@ class AsyncClient(WaitsAsync, ControlMethods):
     # ---- control plane: the calls are ControlMethods'; each returns this coroutine ----
 
     async def _rpc(self, rpc: _control.Rpc, headers, client_timeout) -> Any:
-        response = await self._await(None, rpc, core_timeout(client_timeout), self._call_headers.for_call(headers))
+        response = await self._await(None, rpc, core_timeout(client_timeout), self._call_headers.for_call(headers),
+                                     core_retry(None, self._retry))
         return rpc.result(response)
 
     def close_nowait(self) -> None:

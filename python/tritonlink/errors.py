@@ -34,8 +34,9 @@ DATA_LOSS               InternalError             no         yes
 UNAUTHENTICATED         PermissionDeniedError     no         no
 ======================  ========================  =========  =================
 
-RESOURCE_EXHAUSTED may have executed because gRPC also reports a response too large to receive
-with it. UNAVAILABLE is the one code whose message decides: when gRPC says it never connected
+The flags come from the compiled core (csrc/core/status_classes.*), whose retry policy reads
+the same table; a test checks that this one agrees. RESOURCE_EXHAUSTED may have executed
+because gRPC also reports a response too large to receive with it. UNAVAILABLE is the one code whose message decides: when gRPC says it never connected
 (``failed to connect``, ``Connection refused``, ``DNS resolution failed``), the request was not
 sent and the error is safe to retry; otherwise (a connection reset, a server shutting down) the
 server may have run it. A response that the client cannot decode is INTERNAL: it executed.
@@ -45,6 +46,8 @@ from __future__ import annotations
 
 import enum
 from typing import NamedTuple, Optional
+
+from . import _core
 
 
 class StatusCode(enum.IntEnum):
@@ -175,34 +178,25 @@ class _Mapping(NamedTuple):
     may_have_executed: bool
 
 
-# The module docstring's table; a test checks that the two agree.
-_MAPPING = {
-    StatusCode.OK: _Mapping(InferenceServerError, False, True),  # never raised; makes the table total
-    StatusCode.CANCELLED: _Mapping(CancelledError, False, True),
-    StatusCode.UNKNOWN: _Mapping(InferenceServerError, False, True),
-    StatusCode.INVALID_ARGUMENT: _Mapping(InvalidArgumentError, False, False),
-    StatusCode.DEADLINE_EXCEEDED: _Mapping(DeadlineExceededError, False, True),
-    StatusCode.NOT_FOUND: _Mapping(NotFoundError, False, False),
-    StatusCode.ALREADY_EXISTS: _Mapping(InferenceServerError, False, False),
-    StatusCode.PERMISSION_DENIED: _Mapping(PermissionDeniedError, False, False),
-    StatusCode.RESOURCE_EXHAUSTED: _Mapping(ResourceExhaustedError, True, True),
-    StatusCode.FAILED_PRECONDITION: _Mapping(InferenceServerError, False, False),
-    StatusCode.ABORTED: _Mapping(InferenceServerError, True, True),
-    StatusCode.OUT_OF_RANGE: _Mapping(InferenceServerError, False, False),
-    StatusCode.UNIMPLEMENTED: _Mapping(UnimplementedError, False, False),
-    StatusCode.INTERNAL: _Mapping(InternalError, False, True),
-    StatusCode.UNAVAILABLE: _Mapping(ServerUnavailableError, True, True),
-    StatusCode.DATA_LOSS: _Mapping(InternalError, False, True),
-    StatusCode.UNAUTHENTICATED: _Mapping(PermissionDeniedError, False, False),
+_ERROR_CLASSES = {
+    StatusCode.CANCELLED: CancelledError,
+    StatusCode.INVALID_ARGUMENT: InvalidArgumentError,
+    StatusCode.DEADLINE_EXCEEDED: DeadlineExceededError,
+    StatusCode.NOT_FOUND: NotFoundError,
+    StatusCode.PERMISSION_DENIED: PermissionDeniedError,
+    StatusCode.RESOURCE_EXHAUSTED: ResourceExhaustedError,
+    StatusCode.UNIMPLEMENTED: UnimplementedError,
+    StatusCode.INTERNAL: InternalError,
+    StatusCode.UNAVAILABLE: ServerUnavailableError,
+    StatusCode.DATA_LOSS: InternalError,
+    StatusCode.UNAUTHENTICATED: PermissionDeniedError,
 }
 
-# gRPC core's wording for an UNAVAILABLE call that never had a connection to go out on.
-_NEVER_CONNECTED = ("failed to connect", "connection refused", "dns resolution failed")
-
-
-def _never_sent(code: StatusCode, message: str) -> bool:
-    lowered = message.lower()
-    return code == StatusCode.UNAVAILABLE and any(words in lowered for words in _NEVER_CONNECTED)
+# The module docstring's table (OK is never raised; it makes the table total).
+_MAPPING = {
+    code: _Mapping(_ERROR_CLASSES.get(code, InferenceServerError), *_core.status_class(int(code)))
+    for code in StatusCode
+}
 
 
 def error_from_status(code: int, message: str, model_name: str = "", request_id: str = "") -> InferenceServerError:
@@ -212,7 +206,7 @@ def error_from_status(code: int, message: str, model_name: str = "", request_id:
     except ValueError:
         status_code = StatusCode.UNKNOWN
     mapping = _MAPPING[status_code]
-    may_have_executed = False if _never_sent(status_code, message) else None
+    may_have_executed = False if _core.never_sent(int(status_code), message) else None
     return mapping.error_class(message, code=status_code, model_name=model_name, request_id=request_id,
                                may_have_executed=may_have_executed)
 
