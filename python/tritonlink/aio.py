@@ -12,7 +12,7 @@ import asyncio
 import itertools
 from typing import Any, AsyncIterator, Awaitable, Mapping, Optional
 
-from . import _control, _core, _lifecycle
+from . import _control, _core, _lifecycle, tracing as _tracing
 from ._arguments import check_max_in_flight, core_timeout, takes_infer_options
 from ._channel_options import Pem, make_core_client
 from ._targets import DEFAULT_CHANNELS, Url, grpc_target
@@ -68,8 +68,8 @@ class AsyncClient(WaitsAsync, ControlMethods):
 
     It binds to the event loop that first uses it. ``max_in_flight`` bounds the requests in
     flight; when reached, a new one waits (``block_when_full=True``) or raises
-    :class:`InFlightLimitError`. Channel options, default ``headers`` and ``auth_plugin`` are
-    Client's.
+    :class:`InFlightLimitError`. Channel options, default ``headers``, ``auth_plugin`` and
+    ``tracing`` are Client's.
     """
 
     def __init__(
@@ -91,10 +91,14 @@ class AsyncClient(WaitsAsync, ControlMethods):
         keepalive_timeout_ms: Optional[int] = None,
         keepalive_permit_without_calls: Optional[bool] = None,
         http2_max_pings_without_data: Optional[int] = None,
+        tracing: Any = None,
     ) -> None:
         self._url = grpc_target(url)
         check_max_in_flight(max_in_flight, optional=True)
         self._call_headers = CallHeaders(headers, auth_plugin)
+        self._spans = _tracing.spans_for(tracing)
+        if self._spans is not None:  # chosen once: an untraced call runs no tracing code
+            self.infer = self._traced_infer
         self._core: Optional[Any] = make_core_client(
             self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
             keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data, channels, metrics)
@@ -144,12 +148,14 @@ class AsyncClient(WaitsAsync, ControlMethods):
             if slots is not None:
                 slots.release()
 
-    @takes_infer_options()
     def infer(self, arguments: tuple) -> Awaitable[InferResult]:
         """As Client.infer, awaitable; cancelling the awaiting task cancels the call."""
         if arguments[2].__class__ is PlacedOutputs:
             return self._await_placed(arguments)
         return self._await(arguments)
+
+    _traced_infer = takes_infer_options()(_tracing.traced_awaitable(infer))
+    infer = takes_infer_options()(infer)
 
     async def _await_placed(self, arguments: tuple) -> InferResult:
         result = await self._await(arguments)
