@@ -1,6 +1,6 @@
-"""Tracing: each infer request, in every style, is one OpenTelemetry client span, and the server
-receives that span's context as W3C traceparent (tracestate too), on both servers; off, nothing
-is sent.
+"""Tracing: each infer request, in every style (infer_stream too), is one OpenTelemetry client
+span, and the server receives that span's context as W3C traceparent (tracestate too), on both
+servers; off, nothing is sent.
 
 Spans go to an SDK TracerProvider with an in-memory exporter, passed to each client (the global
 provider is left alone). What the server received is read back from `echo_parameters`: both
@@ -10,6 +10,7 @@ servers forward traceparent and tracestate to it (conftest.HEADER_FORWARD_PATTER
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import sys
 
@@ -23,7 +24,7 @@ from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, StatusC
 
 import tritonlink
 import tritonlink.aio
-from tritonlink.tracing import SPAN_NAME
+from tritonlink.tracing import SPAN_NAME, STREAM_SPAN_NAME
 
 X = {"INPUT0": np.array([1.0, 5.0, 3.0], np.float32)}
 SLEEP_MS = 200.0
@@ -49,9 +50,9 @@ def traceparent_of(span) -> str:
     return f"00-{context.trace_id:032x}-{context.span_id:016x}-{int(context.trace_flags):02x}"
 
 
-def assert_request_span(span, model_name: str, request_id: str = "") -> None:
-    assert span.name == SPAN_NAME and span.kind is SpanKind.CLIENT
-    expected = {"rpc.system": "grpc", "rpc.service": "inference.GRPCInferenceService", "rpc.method": "ModelInfer",
+def assert_request_span(span, model_name: str, request_id: str = "", name: str = SPAN_NAME) -> None:
+    assert span.name == name and span.kind is SpanKind.CLIENT
+    expected = {"rpc.system": "grpc", "rpc.service": "inference.GRPCInferenceService", "rpc.method": name.split("/")[1],
                 "triton.model.name": model_name, "rpc.grpc.status_code": 0}
     if request_id:
         expected["triton.request.id"] = request_id
@@ -117,6 +118,43 @@ def test_asyncio_infer_is_a_span_that_ends_when_awaited(server, spans):
     assert_request_span(echo_span, "echo_parameters", "a1")
     assert received_headers(result) == {"traceparent": traceparent_of(echo_span)}
     assert sleep_span.end_time - sleep_span.start_time >= SLEEP_MS * 1e6
+
+
+def test_infer_stream_is_one_span_that_opens_the_stream_and_ends_after_the_final_response(server, spans):
+    provider, exporter = spans
+    with tritonlink.Client(server.url, tracing=provider) as client:
+        (echoed,) = client.infer_stream("echo_parameters", X, request_id="s1")
+        tokens = client.infer_stream("repeat", {"IN": np.arange(3, dtype=np.int32)})
+        assert len(list(tokens)) == 3 and len(exporter.get_finished_spans()) == 2
+    echo_span, repeat_span = exporter.get_finished_spans()
+    assert_request_span(echo_span, "echo_parameters", "s1", STREAM_SPAN_NAME)
+    assert_request_span(repeat_span, "repeat", "", STREAM_SPAN_NAME)
+    assert received_headers(echoed) == {"traceparent": traceparent_of(echo_span)}
+
+
+def test_leaving_infer_stream_early_ends_its_span_as_cancelled_not_failed(server, spans):
+    provider, exporter = spans
+    slow = {"IN": np.arange(50, dtype=np.int32), "DELAY_MS": np.full(50, 20, np.uint32)}
+    with tritonlink.Client(server.url, tracing=provider) as client:
+        with contextlib.closing(client.infer_stream("repeat", slow)) as tokens:
+            next(tokens)
+            assert not exporter.get_finished_spans()
+    (span,) = exporter.get_finished_spans()
+    assert span.attributes["rpc.grpc.status_code"] == int(tritonlink.StatusCode.CANCELLED)
+    assert span.status.status_code is StatusCode.UNSET
+
+
+def test_asyncio_infer_stream_is_one_span(server, spans):
+    provider, exporter = spans
+
+    async def main():
+        async with tritonlink.aio.AsyncClient(server.url, tracing=provider) as client:
+            return [result async for result in client.infer_stream("echo_parameters", X)]
+
+    (echoed,) = asyncio.run(main())
+    (span,) = exporter.get_finished_spans()
+    assert_request_span(span, "echo_parameters", "", STREAM_SPAN_NAME)
+    assert received_headers(echoed) == {"traceparent": traceparent_of(span)}
 
 
 def assert_error_span(span, error: tritonlink.InferenceServerError) -> None:

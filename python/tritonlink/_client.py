@@ -99,7 +99,7 @@ class Client(WaitsBlocking, ControlMethods):
         self._call_headers = CallHeaders(headers, auth_plugin)
         self._spans = _tracing.spans_for(tracing)
         if self._spans is not None:  # chosen once: an untraced call runs no tracing code
-            self.infer = self._traced_infer
+            self.infer, self.infer_stream = self._traced_infer, self._traced_infer_stream
             self._start = self._spans.wrap_start(self._start)
         self._core: Optional[Any] = make_core_client(
             self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
@@ -273,7 +273,6 @@ class Client(WaitsBlocking, ControlMethods):
         return Stream(self._async_parts(), callback, core_timeout(stream_timeout), self._call_headers.for_call(headers),
                       max_buffered)
 
-    @takes_infer_options()
     def infer_stream(self, arguments: tuple, *, enable_empty_final_response: bool = False) -> Iterator[InferResult]:
         """Sends one request on a stream of its own and iterates every response to it, ending
         after the final one: token streaming from a decoupled model is one ``for`` loop.
@@ -285,6 +284,9 @@ class Client(WaitsBlocking, ControlMethods):
         parts = self._async_parts()
         return infer_stream(lambda: Stream(parts, None, arguments[6], arguments[7], DEFAULT_MAX_BUFFERED),
                             with_empty_final_response(arguments), enable_empty_final_response)
+
+    _traced_infer_stream = takes_infer_options()(_tracing.traced_iterator(infer_stream))
+    infer_stream = takes_infer_options()(infer_stream)
 
     # ---- control plane: the calls are ControlMethods'; here is how they wait ----
 

@@ -98,7 +98,7 @@ class AsyncClient(WaitsAsync, ControlMethods):
         self._call_headers = CallHeaders(headers, auth_plugin)
         self._spans = _tracing.spans_for(tracing)
         if self._spans is not None:  # chosen once: an untraced call runs no tracing code
-            self.infer = self._traced_infer
+            self.infer, self.infer_stream = self._traced_infer, self._traced_infer_stream
         self._core: Optional[Any] = make_core_client(
             self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
             keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data, channels, metrics)
@@ -174,12 +174,14 @@ class AsyncClient(WaitsAsync, ControlMethods):
         return AsyncStream(self._loop_driver(), core_timeout(stream_timeout), self._call_headers.for_call(headers),
                            max_buffered)
 
-    @takes_infer_options()
     def infer_stream(self, arguments: tuple, *,
                      enable_empty_final_response: bool = False) -> AsyncIterator[InferResult]:
         """As Client.infer_stream: ``async for result in aclient.infer_stream(...)``."""
         return infer_stream(lambda: AsyncStream(self._loop_driver(), arguments[6], arguments[7], DEFAULT_MAX_BUFFERED),
                             with_empty_final_response(arguments), enable_empty_final_response)
+
+    _traced_infer_stream = takes_infer_options()(_tracing.traced_async_iterator(infer_stream))
+    infer_stream = takes_infer_options()(infer_stream)
 
     # ---- control plane: the calls are ControlMethods'; each returns this coroutine ----
 

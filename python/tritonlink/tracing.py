@@ -9,13 +9,15 @@ traced methods once, at construction: an untraced client runs no tracing code at
 
 from __future__ import annotations
 
+import inspect
 from typing import Any, Callable, Optional
 
 from ._arguments import core_headers
-from .errors import InferenceServerError
+from .errors import InferenceServerError, StatusCode
 
-SPAN_NAME = "inference.GRPCInferenceService/ModelInfer"
-_SERVICE, _METHOD = SPAN_NAME.rsplit("/", 1)
+_SERVICE = "inference.GRPCInferenceService"
+SPAN_NAME = f"{_SERVICE}/ModelInfer"
+STREAM_SPAN_NAME = f"{_SERVICE}/ModelStreamInfer"  # infer_stream: one request on a stream of its own
 _METADATA = 7  # where infer_arguments puts the call's metadata
 
 
@@ -52,17 +54,17 @@ class Spans:
         self._trace = trace
         self._propagate = propagate
 
-    def start(self, arguments: tuple) -> tuple:
+    def start(self, arguments: tuple, name: str = SPAN_NAME) -> tuple:
         """A span for infer_arguments' `arguments` (a child of the current context), and the
         arguments with its context added to their metadata."""
         model_name, model_version, request_id = arguments[0], arguments[3], arguments[4]
-        attributes = {"rpc.system": "grpc", "rpc.service": _SERVICE, "rpc.method": _METHOD,
+        attributes = {"rpc.system": "grpc", "rpc.service": _SERVICE, "rpc.method": name[len(_SERVICE) + 1:],
                       "triton.model.name": model_name}
         if model_version:
             attributes["triton.model.version"] = model_version
         if request_id:
             attributes["triton.request.id"] = request_id
-        span = self._tracer.start_span(SPAN_NAME, kind=self._trace.SpanKind.CLIENT, attributes=attributes)
+        span = self._tracer.start_span(name, kind=self._trace.SpanKind.CLIENT, attributes=attributes)
         carrier: dict = {}
         self._propagate.inject(carrier, context=self._trace.set_span_in_context(span))
         # The span's context replaces a traceparent the caller set: the server's span is its child.
@@ -73,6 +75,8 @@ class Spans:
     def end(self, span: Any, error: Optional[BaseException]) -> None:
         if error is None:
             span.set_attribute("rpc.grpc.status_code", 0)
+        elif isinstance(error, GeneratorExit):  # the caller stopped reading: cancelled, not failed
+            span.set_attribute("rpc.grpc.status_code", int(StatusCode.CANCELLED))
         else:
             if isinstance(error, InferenceServerError):
                 span.set_attribute("rpc.grpc.status_code", int(error.code))
@@ -100,8 +104,9 @@ class Spans:
 
 
 def _like(wrapper: Callable, wait: Callable) -> Callable:
-    # takes_infer_options reads the name, docstring and annotations of what it decorates.
+    # takes_infer_options reads the name, docstring, signature and annotations of what it decorates.
     wrapper.__name__, wrapper.__qualname__, wrapper.__doc__ = wait.__name__, wait.__qualname__, wait.__doc__
+    wrapper.__signature__ = inspect.signature(wait)
     wrapper.__annotations__ = dict(wait.__annotations__)
     return wrapper
 
@@ -143,3 +148,47 @@ async def _ended_after(spans: Spans, span: Any, awaitable: Any) -> Any:
         raise
     spans.end(span, None)
     return result
+
+
+def traced_iterator(wait: Callable) -> Callable:
+    """infer_stream's `wait(client, arguments, **options)`, an iterator of one request's
+    responses, traced: the span's context opens the stream; it ends after the final response."""
+
+    def traced(client: Any, arguments: tuple, **options: Any) -> Any:
+        spans = client._spans
+        span, arguments = spans.start(arguments, STREAM_SPAN_NAME)
+        return _ended_after_iterating(spans, span, wait(client, arguments, **options))
+
+    return _like(traced, wait)
+
+
+def _ended_after_iterating(spans: Spans, span: Any, results: Any) -> Any:
+    try:
+        yield from results
+    except BaseException as error:
+        spans.end(span, error)
+        raise
+    spans.end(span, None)
+
+
+def traced_async_iterator(wait: Callable) -> Callable:
+    """As traced_iterator, for AsyncClient.infer_stream's async iterator."""
+
+    def traced(client: Any, arguments: tuple, **options: Any) -> Any:
+        spans = client._spans
+        span, arguments = spans.start(arguments, STREAM_SPAN_NAME)
+        return _ended_after_async_iterating(spans, span, wait(client, arguments, **options))
+
+    return _like(traced, wait)
+
+
+async def _ended_after_async_iterating(spans: Spans, span: Any, results: Any) -> Any:
+    try:
+        async for result in results:
+            yield result
+    except BaseException as error:
+        spans.end(span, error)
+        raise
+    finally:
+        await results.aclose()  # closing this one (leaving the loop early) closes, so cancels, that one
+    spans.end(span, None)
