@@ -93,7 +93,7 @@ class Clients:
         return self._get("tritonlink", lambda: tritonlink.Client(self.url))
 
     def tritonlink_with(self, **options: Any) -> tritonlink.Client:
-        """A tritonlink client made with ``options`` (channels=, metrics=), one per set of them."""
+        """A tritonlink client made with ``options`` (channels=, metrics=, tracing=), one per set of them."""
         key = "tritonlink " + " ".join(f"{k}={v}" for k, v in sorted(options.items()))
         return self._get(key, lambda: tritonlink.Client(self.url, **options))
 

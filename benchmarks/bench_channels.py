@@ -1,11 +1,14 @@
 """Client options that change the hot path, each against its alternative on the same server:
-one connection against a pool (Client(url, channels=N)), and metrics on against off. Callbacks
+one connection against a pool (Client(url, channels=N)), metrics on against off, and tracing
+off against on (an SDK tracer provider whose exporter drops the spans). Callbacks
 and sync threads at many requests in flight, small and large payloads; the sync p50 of one
 thread. The default of `channels` comes from here (see README's performance notes)."""
 
 from __future__ import annotations
 
 import pytest
+from opentelemetry.sdk.trace import TracerProvider
+from opentelemetry.sdk.trace.export import SimpleSpanProcessor, SpanExporter, SpanExportResult
 
 import _workloads as w
 
@@ -50,3 +53,22 @@ METRICS_CASES = [("sync", 1, 3000), ("sync", 64, 6000), ("callbacks", 64, 6000)]
                          ids=[f"{s} x{k}" for s, k, _ in METRICS_CASES])
 def test_metrics_cost(time_runs, style, in_flight, total, metrics):
     time_runs(STYLES[style](metrics=metrics), w.MODEL, w.identity_payload(64), total, in_flight, rounds=5)
+
+
+class _DropSpans(SpanExporter):
+    """Measures what tracing costs the client, not what an exporter costs."""
+
+    def export(self, spans):
+        return SpanExportResult.SUCCESS
+
+
+TRACER_PROVIDER = TracerProvider()
+TRACER_PROVIDER.add_span_processor(SimpleSpanProcessor(_DropSpans()))
+
+
+# The cost of tracing, as of metrics: off is tracing=None, on a span per request.
+@pytest.mark.parametrize("tracing", [None, TRACER_PROVIDER], ids=["tracing off", "tracing on"])
+@pytest.mark.parametrize("style, in_flight, total", METRICS_CASES,
+                         ids=[f"{s} x{k}" for s, k, _ in METRICS_CASES])
+def test_tracing_cost(time_runs, style, in_flight, total, tracing):
+    time_runs(STYLES[style](tracing=tracing), w.MODEL, w.identity_payload(64), total, in_flight, rounds=5)

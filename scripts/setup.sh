@@ -32,7 +32,7 @@ install_python_packages() {
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
     "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja numpy \
     pytest pytest-timeout pytest-benchmark hypothesis uvloop "tritonclient[grpc]" ml_dtypes cryptography protobuf rich \
-    matplotlib prometheus_client
+    matplotlib prometheus_client opentelemetry-api opentelemetry-sdk
   rm -f "$VENV"/.deps-*
   touch "$stamp"
 }

@@ -33,7 +33,7 @@ class ServerUnderTest:
 
 # Request headers that both servers hand to their models as request parameters (Triton's
 # --grpc-header-forward-pattern), so that tests can see which headers arrived.
-HEADER_FORWARD_PATTERN = "authorization|x-forwarded-.*"
+HEADER_FORWARD_PATTERN = "authorization|x-forwarded-.*|traceparent|tracestate"
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -7,7 +7,7 @@ import threading
 from concurrent.futures import Future
 from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional
 
-from . import _control, _core, _lifecycle
+from . import _control, _core, _lifecycle, tracing as _tracing
 from ._arguments import check_max_in_flight, core_timeout, infer_arguments, takes_infer_options
 from .retry import RetryPolicy, core_retry
 from ._channel_options import Pem, make_core_client
@@ -69,6 +69,10 @@ class Client(WaitsBlocking, ControlMethods):
     size unless it sets a limit) and wins over the keepalive ones for the same key.
     ``headers`` go with every call, then what ``auth_plugin()`` returns for the call (e.g.
     :func:`tritonlink.basic_auth_headers`), then the call's own ``headers``: a later one wins.
+    ``tracing`` (off by default) makes each infer request an OpenTelemetry client span whose
+    context goes to the server as W3C ``traceparent``: True for the global tracer provider's
+    tracer, or a Tracer or TracerProvider (needs ``opentelemetry-api``; see
+    :mod:`tritonlink.tracing`).
     """
 
     def __init__(
@@ -91,12 +95,17 @@ class Client(WaitsBlocking, ControlMethods):
         keepalive_timeout_ms: Optional[int] = None,
         keepalive_permit_without_calls: Optional[bool] = None,
         http2_max_pings_without_data: Optional[int] = None,
+        tracing: Any = None,
     ) -> None:
         self._url = grpc_target(url)
         check_max_in_flight(max_in_flight, optional=True)
         self._call_headers = CallHeaders(headers, auth_plugin)
         core_retry(retry, None)  # checks it
         self._retry = retry
+        self._spans = _tracing.spans_for(tracing)
+        if self._spans is not None:  # chosen once: an untraced call runs no tracing code
+            self.infer, self.infer_stream = self._traced_infer, self._traced_infer_stream
+            self._start = self._spans.wrap_start(self._start)
         self._core: Optional[Any] = make_core_client(
             self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
             keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data, channels, metrics)
@@ -131,7 +140,6 @@ class Client(WaitsBlocking, ControlMethods):
 
     # ---- inference ----
 
-    @takes_infer_options()
     def infer(self, arguments: tuple) -> InferResult:
         """Runs one inference and returns its result."""
         # _client() is called only to raise when closed: this saves a call on the hot path.
@@ -139,6 +147,9 @@ class Client(WaitsBlocking, ControlMethods):
         if arguments[2].__class__ is PlacedOutputs:
             return result.placed_in(arguments[2].placements, self.shared_memory_regions)
         return result
+
+    _traced_infer = takes_infer_options()(_tracing.traced_call(infer))
+    infer = takes_infer_options()(infer)
 
     def _start(self, arguments: tuple, on_done: Callable, router: Optional[CompletionRouter] = None) -> InferHandle:
         parts = self._async_parts()
@@ -268,7 +279,6 @@ class Client(WaitsBlocking, ControlMethods):
         return Stream(self._async_parts(), callback, core_timeout(stream_timeout), self._call_headers.for_call(headers),
                       max_buffered)
 
-    @takes_infer_options(without=("retry",))
     def infer_stream(self, arguments: tuple, *, enable_empty_final_response: bool = False) -> Iterator[InferResult]:
         """Sends one request on a stream of its own and iterates every response to it, ending
         after the final one: token streaming from a decoupled model is one ``for`` loop.
@@ -280,6 +290,9 @@ class Client(WaitsBlocking, ControlMethods):
         parts = self._async_parts()
         return infer_stream(lambda: Stream(parts, None, arguments[6], arguments[7], DEFAULT_MAX_BUFFERED),
                             with_empty_final_response(arguments), enable_empty_final_response)
+
+    _traced_infer_stream = takes_infer_options(without=("retry",))(_tracing.traced_iterator(infer_stream))
+    infer_stream = takes_infer_options(without=("retry",))(infer_stream)
 
     # ---- control plane: the calls are ControlMethods'; here is how they wait ----
 

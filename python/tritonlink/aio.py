@@ -12,7 +12,7 @@ import asyncio
 import itertools
 from typing import Any, AsyncIterator, Awaitable, Mapping, Optional
 
-from . import _control, _core, _lifecycle
+from . import _control, _core, _lifecycle, tracing as _tracing
 from ._arguments import check_max_in_flight, core_timeout, takes_infer_options
 from .retry import RetryPolicy, core_retry
 from ._channel_options import Pem, make_core_client
@@ -69,8 +69,8 @@ class AsyncClient(WaitsAsync, ControlMethods):
 
     It binds to the event loop that first uses it. ``max_in_flight`` bounds the requests in
     flight; when reached, a new one waits (``block_when_full=True``) or raises
-    :class:`InFlightLimitError`. Channel options, ``retry``, default ``headers`` and
-    ``auth_plugin`` are Client's.
+    :class:`InFlightLimitError`. Channel options, ``retry``, default ``headers``,
+    ``auth_plugin`` and ``tracing`` are Client's.
     """
 
     def __init__(
@@ -93,12 +93,16 @@ class AsyncClient(WaitsAsync, ControlMethods):
         keepalive_timeout_ms: Optional[int] = None,
         keepalive_permit_without_calls: Optional[bool] = None,
         http2_max_pings_without_data: Optional[int] = None,
+        tracing: Any = None,
     ) -> None:
         self._url = grpc_target(url)
         check_max_in_flight(max_in_flight, optional=True)
         self._call_headers = CallHeaders(headers, auth_plugin)
         core_retry(retry, None)  # checks it
         self._retry = retry
+        self._spans = _tracing.spans_for(tracing)
+        if self._spans is not None:  # chosen once: an untraced call runs no tracing code
+            self.infer, self.infer_stream = self._traced_infer, self._traced_infer_stream
         self._core: Optional[Any] = make_core_client(
             self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
             keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data, channels, metrics)
@@ -148,12 +152,14 @@ class AsyncClient(WaitsAsync, ControlMethods):
             if slots is not None:
                 slots.release()
 
-    @takes_infer_options()
     def infer(self, arguments: tuple) -> Awaitable[InferResult]:
         """As Client.infer, awaitable; cancelling the awaiting task cancels the call."""
         if arguments[2].__class__ is PlacedOutputs:
             return self._await_placed(arguments)
         return self._await(arguments)
+
+    _traced_infer = takes_infer_options()(_tracing.traced_awaitable(infer))
+    infer = takes_infer_options()(infer)
 
     async def _await_placed(self, arguments: tuple) -> InferResult:
         result = await self._await(arguments)
@@ -172,12 +178,14 @@ class AsyncClient(WaitsAsync, ControlMethods):
         return AsyncStream(self._loop_driver(), core_timeout(stream_timeout), self._call_headers.for_call(headers),
                            max_buffered)
 
-    @takes_infer_options(without=("retry",))
     def infer_stream(self, arguments: tuple, *,
                      enable_empty_final_response: bool = False) -> AsyncIterator[InferResult]:
         """As Client.infer_stream: ``async for result in aclient.infer_stream(...)``."""
         return infer_stream(lambda: AsyncStream(self._loop_driver(), arguments[6], arguments[7], DEFAULT_MAX_BUFFERED),
                             with_empty_final_response(arguments), enable_empty_final_response)
+
+    _traced_infer_stream = takes_infer_options(without=("retry",))(_tracing.traced_async_iterator(infer_stream))
+    infer_stream = takes_infer_options(without=("retry",))(infer_stream)
 
     # ---- control plane: the calls are ControlMethods'; each returns this coroutine ----
 
