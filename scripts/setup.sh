@@ -29,10 +29,9 @@ install_python_packages() {
   [ -f "$stamp" ] && return
   echo "setup: installing Python packages into $VENV" >&2
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check -U pip
-  "$VENV/bin/python" -m pip install -q --disable-pip-version-check \
-    "scikit-build-core>=0.10" "pybind11>=2.12" cmake ninja numpy \
-    pytest pytest-timeout pytest-benchmark hypothesis uvloop "tritonclient[grpc]" ml_dtypes cryptography protobuf rich \
-    matplotlib prometheus_client opentelemetry-api opentelemetry-sdk
+  # cmake and ninja: the build runs without isolation (incremental), so they live here too.
+  mapfile -t requirements < <("$VENV/bin/python" scripts/requirements.py)
+  "$VENV/bin/python" -m pip install -q --disable-pip-version-check cmake ninja "${requirements[@]}"
   rm -f "$VENV"/.deps-*
   touch "$stamp"
 }
