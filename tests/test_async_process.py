@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 import tritonlink
 
@@ -63,6 +64,8 @@ def _retained_rss_bytes() -> int:
     return int(re.search(r"VmRSS:\s+(\d+) kB", Path("/proc/self/status").read_text()).group(1)) * 1024
 
 
+# Margin: measured growth 1.6 MB (2026-12-02, this 2-core machine) against the 10 MB limit.
+@pytest.mark.memory
 def test_memory_stays_flat_over_200k_requests_at_256_in_flight(subprocess_server):
     """The server runs in another process, so this process's memory is the client's alone."""
     x = {"INPUT0": np.ones(16, np.float32)}

@@ -75,6 +75,8 @@ def _reset_peak_rss() -> None:
     Path("/proc/self/clear_refs").write_text("5")
 
 
+# Margin: measured 2.00x the output size (2026-12-02) against the 2.5x limit.
+@pytest.mark.memory
 @pytest.mark.skipif(not os.path.exists("/proc/self/clear_refs"), reason="needs Linux's resettable peak RSS")
 def test_a_large_call_copies_the_output_at_most_once_and_never_the_input(subprocess_server):
     """64 MiB through identity: the input is sent from its own memory, and the output costs

@@ -13,7 +13,8 @@ namespace {
 template <typename T>
 std::vector<T> elements(const RequestInput& input) {
   std::vector<T> values(input.raw->size() / sizeof(T));
-  std::memcpy(values.data(), input.raw->data(), values.size() * sizeof(T));
+  // An empty tensor's data() may be null, which memcpy must not be given even for 0 bytes.
+  if (!values.empty()) std::memcpy(values.data(), input.raw->data(), values.size() * sizeof(T));
   return values;
 }
 
