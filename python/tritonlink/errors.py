@@ -173,7 +173,7 @@ class MissingOutputError(KeyError, ValueError):
 
 
 class _Mapping(NamedTuple):
-    error_class: type
+    error_class: type[InferenceServerError]
     retryable: bool
     may_have_executed: bool
 
