@@ -38,7 +38,8 @@ class AsyncStream(StreamSends):
 
     def _send(self, arguments: tuple[Any, ...]) -> Awaitable[None]:
         self._router.send(self._engine, self._id, next(self._ids), arguments)
-        sent: asyncio.Future[None] = self._loop.create_future()  # sending never waits; awaiting it keeps the API symmetric
+        # Sending never waits; awaiting it keeps the API symmetric.
+        sent: asyncio.Future[None] = self._loop.create_future()
         sent.set_result(None)
         return sent
 

@@ -158,7 +158,8 @@ def takes_infer_options(*leading: str, without: Iterable[str] = (),
                               *(p.name for p in keyword_only)])
         # Positional when none is left out: the hot path's call costs less that way.
         taken = ", ".join(p.name if not without else f"{p.name}={p.name}" for p in options)
-        client_options = "call_headers=self._call_headers" + ("" if "retry" in without else ", client_retry=self._retry")
+        client_options = "call_headers=self._call_headers" + (
+            "" if "retry" in without else ", client_retry=self._retry")
         passed = ", ".join(["self", f"infer_arguments({taken}, {client_options})",
                             *leading, *(f"{p.name}={p.name}" for p in keyword_only)])
         namespace: dict[str, Any] = {"wait": wait, "infer_arguments": infer_arguments}
@@ -166,7 +167,8 @@ def takes_infer_options(*leading: str, without: Iterable[str] = (),
         method: Callable[..., _Result] = namespace[method_name]
         method.__defaults__ = tuple(p.default for p in positional if p.default is not p.empty)
         method.__kwdefaults__ = {p.name: p.default for p in keyword_only if p.default is not p.empty} or None
-        method.__annotations__ = {p.name: p.annotation for p in positional + keyword_only if p.annotation is not p.empty}
+        method.__annotations__ = {p.name: p.annotation for p in positional + keyword_only
+                                  if p.annotation is not p.empty}
         if "return" in wait.__annotations__:
             method.__annotations__["return"] = wait.__annotations__["return"]
         method.__qualname__ = wait.__qualname__[:-len(wait.__name__)] + method_name

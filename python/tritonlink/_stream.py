@@ -166,7 +166,8 @@ class _Results:
         return self._stream._take(self._timeout)
 
 
-def infer_stream(open_stream: Callable[[], Stream], arguments: tuple[Any, ...], include_empty_final: bool) -> Iterator[InferResult]:
+def infer_stream(open_stream: Callable[[], Stream], arguments: tuple[Any, ...],
+                 include_empty_final: bool) -> Iterator[InferResult]:
     """Every response to one request (infer_arguments' `arguments`) on a stream of its own,
     ending after the final one. Leaving the loop early cancels the request."""
     with open_stream() as stream:

@@ -33,8 +33,8 @@ class ServerTls(NamedTuple):
     client_ca: Optional[Pem] = None
 
     def pems(self) -> tuple[Any, ...]:
-        return (read_pem(self.certificate_chain, "tls.certificate_chain"), read_pem(self.private_key, "tls.private_key"),
-                read_pem(self.client_ca, "tls.client_ca"))
+        return (read_pem(self.certificate_chain, "tls.certificate_chain"),
+                read_pem(self.private_key, "tls.private_key"), read_pem(self.client_ca, "tls.client_ca"))
 
 
 class Server:

@@ -131,9 +131,8 @@ def _bench(args: argparse.Namespace) -> int:
     print(bench_report.table(summary))
     if args.json:
         bench_report.write_json(summary, args.json)
-    if args.plot:
-        if not bench_report.plot(loop.samples, args.plot):
-            print("tritonlink bench: matplotlib is not installed: no plot written", file=sys.stderr)
+    if args.plot and not bench_report.plot(loop.samples, args.plot):
+        print("tritonlink bench: matplotlib is not installed: no plot written", file=sys.stderr)
     if loop.errors:
         print(f"tritonlink bench: {loop.errors} requests failed, the first: {loop.first_error}", file=sys.stderr)
         return 1

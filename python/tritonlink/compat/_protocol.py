@@ -12,7 +12,8 @@ from typing import Any, Callable, Mapping
 
 from google.protobuf import descriptor_pb2, descriptor_pool, json_format, message_factory
 
-_files = descriptor_pb2.FileDescriptorSet.FromString(resources.files(__package__).joinpath("protocol.binpb").read_bytes())
+_files = descriptor_pb2.FileDescriptorSet.FromString(
+    resources.files(__package__).joinpath("protocol.binpb").read_bytes())
 _pool = descriptor_pool.DescriptorPool()
 for _file in _files.file:
     _pool.Add(_file)

@@ -75,7 +75,8 @@ class _Responses:
             return InferResult(await self._stream.__anext__()), None
         except StopAsyncIteration:
             sending = self._sending
-            failure = sending.exception() if sending is not None and sending.done() and not sending.cancelled() else None
+            done = sending is not None and sending.done() and not sending.cancelled()
+            failure = sending.exception() if sending is not None and done else None
             if failure is not None:
                 raise failure from None  # the inputs iterator failed
             raise
