@@ -7,6 +7,7 @@ a failure to start it is a test error, never a skip.
 
 from __future__ import annotations
 
+import os
 import re
 import subprocess
 import sys
@@ -34,6 +35,13 @@ class ServerUnderTest:
 # Request headers that both servers hand to their models as request parameters (Triton's
 # --grpc-header-forward-pattern), so that tests can see which headers arrived.
 HEADER_FORWARD_PATTERN = "authorization|x-forwarded-.*|traceparent|tracestate"
+
+
+def pytest_sessionstart(session):
+    # scripts/asan_suite.sh runs the suite against a sanitizer build: make sure it is the one imported.
+    expected = os.environ.get("TRITONLINK_EXPECT_BUILD")
+    if expected and not tritonlink.__file__.startswith(expected):
+        raise pytest.UsageError(f"tritonlink was imported from {tritonlink.__file__}, not from {expected}")
 
 
 @pytest.hookimpl(tryfirst=True)

@@ -84,6 +84,8 @@ def server_environment(settings: Dict[str, str]) -> Dict[str, str]:
     `python3` on PATH, so PATH is what puts the venv's numpy<2 under the models.
     """
     env = dict(os.environ)
+    # A sanitizer runtime preloaded into the tests' Python (scripts/asan_suite.sh) is not for it.
+    env.pop("LD_PRELOAD", None)
     env["LD_LIBRARY_PATH"] = prepend_path(settings["LD_LIBRARY_PATH"], env.get("LD_LIBRARY_PATH"))
     env["PATH"] = prepend_path(settings["PATH_PREPEND"], env.get("PATH"))
     return env

@@ -90,11 +90,7 @@ class AsyncStream(StreamSends):
 
     async def close(self, cancel_requests: bool = False) -> None:
         """As Stream.close, awaiting the stream's end."""
-        if cancel_requests:
-            self._engine.cancel(self._id)
-        elif not self._closing:
-            self._engine.stream_close(self._id)
-        self._closing = True
+        self._stop_sending(cancel_requests)
         await self._wait(lambda: self._buffer.ended)
 
     async def __aenter__(self) -> "AsyncStream":

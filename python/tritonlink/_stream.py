@@ -127,11 +127,7 @@ class Stream(StreamSends):
         final responses of what was sent (they go to the callback, or stay readable by
         iterating; from here on reading no longer waits for room). Called from a callback, it
         does not wait."""
-        if cancel_requests:
-            self._engine.cancel(self._id)
-        elif not self._closing:
-            self._engine.stream_close(self._id)
-        self._closing = True
+        self._stop_sending(cancel_requests)
         if self._callback is None:
             with self._reading:
                 self._drain_until(self._ended.is_set, None)

@@ -38,8 +38,8 @@ def with_empty_final_response(arguments: tuple[Any, ...]) -> tuple[Any, ...]:
 
 
 class StreamSends:
-    """``send()``, written once for Stream and AsyncStream: each says in ``_send`` how a
-    checked request goes out (AsyncStream's returns an awaitable)."""
+    """``send()`` and how closing begins, written once for Stream and AsyncStream: each says
+    in ``_send`` how a checked request goes out (AsyncStream's returns an awaitable)."""
 
     _call_headers = None  # a stream's headers are the stream's own, sent when it opens
 
@@ -60,6 +60,15 @@ class StreamSends:
             raise TypeError(
                 f"enable_empty_final_response must be a bool, not {type(enable_empty_final_response).__name__}")
         return self._send(with_empty_final_response(arguments) if enable_empty_final_response else arguments)
+
+    def _stop_sending(self, cancel_requests: bool) -> None:
+        """close()'s first step: cancel the stream now, or half-close it once (the server then
+        ends it after the final responses of what was sent)."""
+        if cancel_requests:
+            self._engine.cancel(self._id)
+        elif not self._closing:
+            self._engine.stream_close(self._id)
+        self._closing = True
 
 
 class ResponseBuffer:

@@ -48,8 +48,14 @@ def test_aio_stream_infer_yields_every_response_and_ends_when_all_are_answered(a
 
 
 def test_aio_stream_infer_can_be_cancelled(api, server):
+    # 5 ms between responses: the model is waiting, and sees the cancel, when it comes (sending
+    # flat out into a cancelled stream is what aborts Triton 2.51: server#7368).
+    delays = api.aio.InferInput("DELAY_MS", [1000], "UINT32")
+    delays.set_data_from_numpy(np.full(1000, 5, dtype=np.uint32))
+
     async def requests():
-        yield {"model_name": "repeat", "inputs": [int_input(api.aio, "IN", list(range(1000)))], "request_id": "long"}
+        yield {"model_name": "repeat", "inputs": [int_input(api.aio, "IN", list(range(1000))), delays],
+               "request_id": "long"}
 
     async def main():
         async with api.aio.InferenceServerClient(server.url) as client:
