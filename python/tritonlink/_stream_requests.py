@@ -42,6 +42,10 @@ class StreamSends:
     in ``_send`` how a checked request goes out (AsyncStream's returns an awaitable)."""
 
     _call_headers = None  # a stream's headers are the stream's own, sent when it opens
+    # Set by Stream and AsyncStream.
+    _engine: Any
+    _id: int
+    _closing: bool
 
     def _send(self, arguments: tuple[Any, ...]) -> Any:
         raise NotImplementedError  # Stream and AsyncStream each say how a request goes out
