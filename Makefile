@@ -1,7 +1,7 @@
 # Thin wrappers; each target does its own set-up (scripts/setup.sh is incremental).
 PY := .venv/bin/python
 
-.PHONY: setup demo test fuzz wheel bench bench-quick compare clean
+.PHONY: setup demo lint stub test fuzz wheel bench bench-quick compare clean
 
 setup:
 	@scripts/setup.sh
@@ -9,11 +9,25 @@ setup:
 demo: setup
 	$(PY) -m tritonlink demo
 
-# The real Triton server (a cached virtualenv of its own) is prepared first so that its
-# one-time download does not count against the tests' timeouts. Then the Python suite (both
+# ruff (config in pyproject.toml), mypy --strict on python/tritonlink, and clang-format (.clang-format)
+# over csrc/. That _core.pyi matches the built module is checked by tests/test_stub.py.
+CXX_SOURCES = $(shell find csrc -name '*.h' -o -name '*.cc')
+lint: setup
+	$(PY) -m ruff check python tests benchmarks scripts
+	$(PY) -m mypy
+	clang-format --dry-run -Werror $(CXX_SOURCES)
+
+# Regenerates python/tritonlink/_core.pyi from the module that setup built, after the bindings change.
+stub: setup
+	rm -rf build/stub
+	.venv/bin/pybind11-stubgen tritonlink._core -o build/stub
+	cp build/stub/tritonlink/_core.pyi python/tritonlink/_core.pyi
+
+# Lint first (it fails fast). The real Triton server (a cached virtualenv of its own) is prepared
+# next so that its one-time download does not count against the tests' timeouts. Then the Python suite (both
 # servers), the benchmarks once each in quick mode (so they cannot rot), and the C++ tests
 # under ThreadSanitizer and AddressSanitizer, and a minute of fuzzing the response decoders.
-test: setup
+test: setup lint
 	@TRITONLINK_PYTHON=$(PY) scripts/setup_triton.sh
 	$(PY) -m pytest
 	TRITONLINK_BENCH_QUICK=1 $(PY) -m pytest benchmarks -q -p no:cacheprovider --benchmark-disable

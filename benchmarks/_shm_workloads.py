@@ -81,11 +81,12 @@ class SharedMemoryPaths:
         check_output(tc_shm.get_contents_as_numpy(self.tc_out, np.float32, list(self.array.shape)), self.nbytes)
 
     def close(self) -> None:
+        # Each lambda is called at once, in its own iteration.
         for region in (self.link_in, self.link_out):
-            _once_released(lambda: self.link.unregister(region))
+            _once_released(lambda: self.link.unregister(region))  # noqa: B023
             region.close()
         for name, handle in zip(self.tc_names, (self.tc_in, self.tc_out)):
-            _once_released(lambda: self.tc.unregister_system_shared_memory(name))
+            _once_released(lambda: self.tc.unregister_system_shared_memory(name))  # noqa: B023
             tc_shm.destroy_shared_memory_region(handle)
 
     def __enter__(self) -> "SharedMemoryPaths":

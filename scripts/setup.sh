@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-APT_PACKAGES=(libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libconcurrentqueue-dev pkg-config binutils clang libclang-rt-14-dev)
+APT_PACKAGES=(libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libconcurrentqueue-dev pkg-config binutils clang libclang-rt-14-dev clang-format)
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 

@@ -267,7 +267,8 @@ def touch_everything(response) -> None:
         except ValueError:  # e.g. UnicodeDecodeError on a name that is not UTF-8
             pass
     for i in range(response.output_count):
-        for call in (lambda: response.describe_output(i), lambda: response.output_datatype(i)):
+        # Each lambda is called at once, in its own iteration.
+        for call in (lambda: response.describe_output(i), lambda: response.output_datatype(i)):  # noqa: B023
             try:
                 call()
             except ValueError:
@@ -563,7 +564,8 @@ def test_unpacked_shape_is_accepted():
     output = field(1, b"x") + field(2, b"INT32") + varint_field(3, 2) + varint_field(3, 3)
     data = field(5, output) + field(6, bytes(24))
     response = _core.decode_infer_response(data)
-    assert response.describe_output(0)["shape"] == [2, 3] == list(pb.ModelInferResponse.FromString(data).outputs[0].shape)
+    expected_shape = list(pb.ModelInferResponse.FromString(data).outputs[0].shape)
+    assert response.describe_output(0)["shape"] == [2, 3] == expected_shape
     assert tritonlink.InferResult(response).as_numpy("x").shape == (2, 3)
 
 
@@ -685,7 +687,7 @@ def test_name_that_is_not_utf8_raises_value_error_not_crash():
     response = decode_or_value_error(data)
     if response is not None:
         with pytest.raises(ValueError):
-            response.model_name
+            response.model_name  # noqa: B018  # reading it raises
         with pytest.raises(ValueError):
             response.describe_output(0)
         assert response.output_index("x") == -1

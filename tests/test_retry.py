@@ -18,7 +18,7 @@ import tritonlink
 from tritonlink import NO_RETRY, RetryPolicy
 from tritonlink.aio import AsyncClient
 from tritonlink.errors import (
-    CancelledError, DeadlineExceededError, NotFoundError, ResourceExhaustedError, ServerUnavailableError, StatusCode,
+    CancelledError, DeadlineExceededError, ResourceExhaustedError, ServerUnavailableError, StatusCode,
     error_from_status,
 )
 from tritonlink.testing import Server

@@ -225,8 +225,8 @@ def test_interleaved_sequences_keep_their_own_running_sums(client, ids):
             (second, 20, False, False), (first, 3, False, True), (second, 30, False, True)]
     with client.stream() as stream:
         for sequence_id, value, start, end in plan:
-            stream.send("accumulate", {"IN": np.array([value], np.int32)}, sequence_id=sequence_id, sequence_start=start,
-                        sequence_end=end, request_id=f"{sequence_id}-{value}")
+            stream.send("accumulate", {"IN": np.array([value], np.int32)}, sequence_id=sequence_id,
+                        sequence_start=start, sequence_end=end, request_id=f"{sequence_id}-{value}")
         sums = {}
         for _ in plan:
             result = next(stream)

@@ -38,6 +38,11 @@ def test_wheel_bundles_the_grpc_and_protobuf_libraries(wheel):
         assert any(Path(n).name.startswith(lib) for n in bundled), f"{lib} not bundled: {bundled}"
 
 
+def test_wheel_carries_type_information(wheel):
+    names = zipfile.ZipFile(wheel).namelist()
+    assert "tritonlink/py.typed" in names and "tritonlink/_core.pyi" in names
+
+
 def test_wheel_runs_in_a_fresh_venv_without_system_grpc(wheel, tmp_path):
     venv = tmp_path / "venv"
     subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True)

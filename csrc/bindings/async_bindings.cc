@@ -80,9 +80,9 @@ void start_stream(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& si
   engine.start_stream(id, options, sink, max_buffered);
 }
 
-void start_unary(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& sink, uint64_t id, const std::string& method,
-                 const std::string& request_json, const py::handle& timeout_s, const py::handle& headers,
-                 const py::handle& retry) {
+void start_unary(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& sink, uint64_t id,
+                 const std::string& method, const std::string& request_json, const py::handle& timeout_s,
+                 const py::handle& headers, const py::handle& retry) {
   engine.start_unary(id, method, request_json, call_options_from_python(timeout_s, headers, retry), sink);
 }
 
@@ -110,9 +110,9 @@ void register_async(py::module_& m) {
              return std::make_unique<AsyncEngine>(client.channels(), client.metrics(), threads);
            }),
            py::arg("client"), py::arg("threads") = 1)
-      .def("start_infer", &start_infer, py::arg("sink"), py::arg("lent"), py::arg("id"), py::arg("model_name"), py::arg("inputs"), py::arg("outputs"),
-           py::arg("model_version"), py::arg("request_id"), py::arg("parameters"), py::arg("timeout_s"),
-           py::arg("headers"), py::arg("retry") = py::none())
+      .def("start_infer", &start_infer, py::arg("sink"), py::arg("lent"), py::arg("id"), py::arg("model_name"),
+           py::arg("inputs"), py::arg("outputs"), py::arg("model_version"), py::arg("request_id"),
+           py::arg("parameters"), py::arg("timeout_s"), py::arg("headers"), py::arg("retry") = py::none())
       .def("start_unary", &start_unary, py::arg("sink"), py::arg("id"), py::arg("method"), py::arg("request_json"),
            py::arg("timeout_s"), py::arg("headers"), py::arg("retry") = py::none())
       .def("start_stream", &start_stream, py::arg("sink"), py::arg("id"), py::arg("timeout_s"), py::arg("headers"),

@@ -17,7 +17,8 @@ pybind11::array serialize_bytes_input(const std::string& name, const pybind11::a
 
 // A new object array of `shape` holding the payload's elements as bytes; ValueError for a
 // malformed payload or an element count that does not match the shape.
-pybind11::array bytes_output_array(const std::string& name, std::string_view payload, const std::vector<int64_t>& shape);
+pybind11::array bytes_output_array(const std::string& name, std::string_view payload,
+                                   const std::vector<int64_t>& shape);
 
 void register_bytes(pybind11::module_& m);
 

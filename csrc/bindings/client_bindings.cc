@@ -54,12 +54,15 @@ py::dict call_unary(InferClient& client, const std::string& method, const std::s
     status = client.call_unary(method, request_json, options, python_signal_pending, &response);
   }
   raise_if_interrupted();
-  if (status.ok() && !response) status = grpc::Status(grpc::StatusCode::INTERNAL, method + ": the RPC returned no message");
+  if (status.ok() && !response)
+    status = grpc::Status(grpc::StatusCode::INTERNAL, method + ": the RPC returned no message");
   if (!status.ok()) raise_status(status, model_name);
   return message_to_python(*response);
 }
 
-std::string optional_bytes(const py::handle& value) { return value.is_none() ? std::string() : value.cast<std::string>(); }
+std::string optional_bytes(const py::handle& value) {
+  return value.is_none() ? std::string() : value.cast<std::string>();
+}
 
 // `tls`: None, or (root certificates, private key, certificate chain), each PEM bytes or None.
 ChannelConfig channel_config(const std::string& target, const py::dict& int_args, const py::dict& string_args,
@@ -81,12 +84,11 @@ ChannelConfig channel_config(const std::string& target, const py::dict& int_args
 
 void register_client(py::module_& m) {
   py::class_<InferClient>(m, "Client", "A channel to one Triton-protocol server (see tritonlink.Client).")
-      .def(py::init(
-               [](const std::string& target, const py::dict& int_args, const py::dict& string_args,
-                  const py::object& tls, int channels, bool metrics) {
-                 return std::make_unique<InferClient>(channel_config(target, int_args, string_args, tls), channels,
-                                                      metrics);
-               }),
+      .def(py::init([](const std::string& target, const py::dict& int_args, const py::dict& string_args,
+                       const py::object& tls, int channels, bool metrics) {
+             return std::make_unique<InferClient>(channel_config(target, int_args, string_args, tls), channels,
+                                                  metrics);
+           }),
            py::arg("target"), py::arg("int_args") = py::dict(), py::arg("string_args") = py::dict(),
            py::arg("tls") = py::none(), py::arg("channels") = 1, py::arg("metrics") = true)
       .def(

@@ -113,14 +113,15 @@ void register_datatypes(py::module_& m) {
       [] {
         py::list out;
         for (const Datatype& d : kDatatypes) {
-          out.append(py::make_tuple(d.name, d.element_size, std::string(d.numpy_kind ? 1 : 0, d.numpy_kind), d.numpy_name));
+          out.append(
+              py::make_tuple(d.name, d.element_size, std::string(d.numpy_kind ? 1 : 0, d.numpy_kind), d.numpy_name));
         }
         return out;
       },
       "The Triton datatypes as (name, element size or 0 for BYTES, numpy kind or '', numpy dtype name).");
   m.def(
-      "triton_datatype", [](const py::dtype& dtype) { return std::string(datatype_of(dtype).name); },
-      py::arg("dtype"), "The Triton datatype that carries arrays of dtype; TypeError when none does.");
+      "triton_datatype", [](const py::dtype& dtype) { return std::string(datatype_of(dtype).name); }, py::arg("dtype"),
+      "The Triton datatype that carries arrays of dtype; TypeError when none does.");
   m.def("numpy_dtype", &numpy_dtype, py::arg("datatype"), py::arg("what"),
         "The numpy dtype for a Triton datatype (object for BYTES); ValueError names an unknown one.");
   m.def("wire_ready", &wire_ready, py::arg("array"),

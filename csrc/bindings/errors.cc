@@ -20,7 +20,8 @@ void raise_status(const grpc::Status& status, const std::string& model_name, con
     py::object error = error_factory()(code, status.error_message(), model_name, request_id);
     PyErr_SetObject(reinterpret_cast<PyObject*>(Py_TYPE(error.ptr())), error.ptr());
   } else {
-    PyErr_SetString(PyExc_RuntimeError, ("gRPC status " + std::to_string(code) + ": " + status.error_message()).c_str());
+    PyErr_SetString(PyExc_RuntimeError,
+                    ("gRPC status " + std::to_string(code) + ": " + status.error_message()).c_str());
   }
   throw py::error_already_set();
 }

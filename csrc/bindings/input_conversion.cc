@@ -81,7 +81,8 @@ InputTensor input_from_dict_entry(const py::handle& key, const py::handle& value
     throw py::type_error("input '" + name + "' needs a numpy.ndarray, not " + type_name(value));
   }
   const auto array = py::reinterpret_borrow<py::array>(value);
-  if (const Datatype* datatype = sendable_datatype(array)) return tensor_over(std::move(name), *datatype, array, array, lent);
+  if (const Datatype* datatype = sendable_datatype(array))
+    return tensor_over(std::move(name), *datatype, array, array, lent);
   const Datatype* datatype = nullptr;
   try {
     datatype = &datatype_of(array.dtype());

@@ -24,7 +24,8 @@ py::dict parameters_to_python(const Parameters& parameters) {
 }
 
 const OutputTensor& output_at(const InferResponse& response, py::ssize_t index) {
-  if (index < 0 || static_cast<size_t>(index) >= response.outputs.size()) throw py::index_error("no output at that index");
+  if (index < 0 || static_cast<size_t>(index) >= response.outputs.size())
+    throw py::index_error("no output at that index");
   return response.outputs[static_cast<size_t>(index)];
 }
 
@@ -95,7 +96,8 @@ void register_response(py::module_& m) {
       .def_property_readonly("is_final", [](const PyInferResponse& r) { return r.response->is_final(); })
       .def_property_readonly("output_count", [](const PyInferResponse& r) { return r.response->outputs.size(); })
       .def(
-          "output_index", [](const PyInferResponse& r, const std::string& name) { return r.response->find_output(name); },
+          "output_index",
+          [](const PyInferResponse& r, const std::string& name) { return r.response->find_output(name); },
           py::arg("name"), "Index of the output called name, or -1.")
       .def(
           "output_datatype",

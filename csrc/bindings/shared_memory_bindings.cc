@@ -34,12 +34,12 @@ void register_cuda_shared_memory(py::module_& m) {
         "':'-separated directories searched for libcudart.so.12 before the loader's own names.");
   m.def("cuda_device_count", &cuda_device_count, py::call_guard<py::gil_scoped_release>());
   py::class_<CudaSharedMemory>(m, "CudaSharedMemory", "Device memory exported as a CUDA IPC handle.")
-      .def(py::init<int, size_t>(), py::arg("device"), py::arg("byte_size"),
-           py::call_guard<py::gil_scoped_release>())
+      .def(py::init<int, size_t>(), py::arg("device"), py::arg("byte_size"), py::call_guard<py::gil_scoped_release>())
       .def_property_readonly("device", &CudaSharedMemory::device)
       .def_property_readonly("byte_size", &CudaSharedMemory::size)
-      .def_property_readonly("device_pointer",
-                             [](const CudaSharedMemory& self) { return reinterpret_cast<uintptr_t>(self.device_pointer()); })
+      .def_property_readonly(
+          "device_pointer",
+          [](const CudaSharedMemory& self) { return reinterpret_cast<uintptr_t>(self.device_pointer()); })
       .def("ipc_handle", [](const CudaSharedMemory& self) { return py::bytes(self.ipc_handle()); })
       .def(
           "copy_from_host",

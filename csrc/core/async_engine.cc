@@ -26,7 +26,7 @@ void AsyncEngine::start_infer(uint64_t id, const InferRequest& request, const Ca
 }
 
 void AsyncEngine::start_unary(uint64_t id, const std::string& method, const std::string& request_json,
-                             const CallOptions& options, std::shared_ptr<CompletionSink> sink) {
+                              const CallOptions& options, std::shared_ptr<CompletionSink> sink) {
   auto call = std::make_shared<UnaryCall>(id, method, request_json, options, std::move(sink));
   if (!call->encoded()) {
     call->refuse(call->encode_status());

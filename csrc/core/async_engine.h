@@ -45,14 +45,13 @@ class AsyncEngine {
 
   // Starts a unary RPC of inference.GRPCInferenceService with its request given as proto3
   // JSON; completes kMessage with the parsed response.
-  void start_unary(uint64_t id, const std::string& method, const std::string& request_json,
-                  const CallOptions& options, std::shared_ptr<CompletionSink> sink);
+  void start_unary(uint64_t id, const std::string& method, const std::string& request_json, const CallOptions& options,
+                   std::shared_ptr<CompletionSink> sink);
 
   // Opens a ModelStreamInfer stream: each response comes to `sink` as a kStream completion
   // under `id` with final false, and the stream's end as one with final true. At most
   // `max_buffered` responses are delivered ahead of stream_consumed().
-  void start_stream(uint64_t id, const CallOptions& options, std::shared_ptr<CompletionSink> sink,
-                    size_t max_buffered);
+  void start_stream(uint64_t id, const CallOptions& options, std::shared_ptr<CompletionSink> sink, size_t max_buffered);
 
   // Queues a request on stream `stream_id` (see StreamCall::send); FAILED_PRECONDITION once
   // that stream takes no more requests.

@@ -6,8 +6,8 @@ namespace tritonlink {
 
 CallOptions::Deadline CallOptions::deadline_from_now() const {
   if (!timeout_s) return std::nullopt;
-  const auto timeout = std::chrono::duration_cast<std::chrono::system_clock::duration>(
-      std::chrono::duration<double>(*timeout_s));
+  const auto timeout =
+      std::chrono::duration_cast<std::chrono::system_clock::duration>(std::chrono::duration<double>(*timeout_s));
   return std::chrono::system_clock::now() + timeout;
 }
 

@@ -24,7 +24,7 @@ struct CallOptions {
   std::optional<double> timeout_s;  // client-side deadline, across all attempts
   std::vector<std::pair<std::string, std::string>> headers;
   std::optional<grpc_compression_algorithm> compression;  // of the request message
-  std::shared_ptr<const RetryPolicy> retry;  // null: one attempt (see retry_policy.h)
+  std::shared_ptr<const RetryPolicy> retry;               // null: one attempt (see retry_policy.h)
 
   using Deadline = std::optional<std::chrono::system_clock::time_point>;
   // The deadline of a call that starts now; none without timeout_s.

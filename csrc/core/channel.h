@@ -15,12 +15,12 @@ namespace tritonlink {
 // certificate).
 struct TlsConfig {
   std::string root_certificates;
-  std::string private_key;        // with certificate_chain: the client's identity for mutual TLS
+  std::string private_key;  // with certificate_chain: the client's identity for mutual TLS
   std::string certificate_chain;
 };
 
 struct ChannelConfig {
-  std::string target;  // "host:port", "dns:///name:port", "unix:/path"
+  std::string target;            // "host:port", "dns:///name:port", "unix:/path"
   std::optional<TlsConfig> tls;  // plaintext when absent
   // Extra channel arguments; a key given here replaces our default for that key only.
   std::vector<std::pair<std::string, int>> int_args;

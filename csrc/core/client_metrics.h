@@ -36,9 +36,9 @@ struct ModelMetrics {
   std::atomic<uint64_t> bytes_sent{0};
   std::atomic<uint64_t> bytes_received{0};
   std::array<std::atomic<uint64_t>, kStatusCodes> by_status{};  // unary completions and stream responses
-  LatencyHistogram latency;         // unary: start to completion
-  LatencyHistogram first_response;  // streams: stream opened to its first response
-  LatencyHistogram response_gap;    // streams: one response to the next
+  LatencyHistogram latency;                                     // unary: start to completion
+  LatencyHistogram first_response;                              // streams: stream opened to its first response
+  LatencyHistogram response_gap;                                // streams: one response to the next
 };
 
 class ClientMetrics {

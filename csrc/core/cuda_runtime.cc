@@ -36,7 +36,8 @@ std::vector<std::string> candidates() {
   size_t start = 0;
   while (start <= extra_search_paths.size()) {
     const size_t end = extra_search_paths.find(':', start);
-    const std::string dir = extra_search_paths.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    const std::string dir =
+        extra_search_paths.substr(start, end == std::string::npos ? std::string::npos : end - start);
     if (!dir.empty()) names.push_back(dir + "/libcudart.so.12");
     if (end == std::string::npos) break;
     start = end + 1;

@@ -11,7 +11,8 @@ const Datatype* find_datatype(std::string_view name) {
 
 const Datatype* find_numpy_datatype(char kind, size_t itemsize) {
   for (const Datatype& datatype : kDatatypes) {
-    if (datatype.element_size != 0 && datatype.numpy_kind == kind && datatype.element_size == itemsize) return &datatype;
+    if (datatype.element_size != 0 && datatype.numpy_kind == kind && datatype.element_size == itemsize)
+      return &datatype;
   }
   return nullptr;
 }

@@ -16,11 +16,11 @@ struct Datatype {
 };
 
 inline constexpr Datatype kDatatypes[] = {
-    {"BOOL", 1, 'b', "bool"},       {"UINT8", 1, 'u', "uint8"},    {"UINT16", 2, 'u', "uint16"},
-    {"UINT32", 4, 'u', "uint32"},   {"UINT64", 8, 'u', "uint64"},  {"INT8", 1, 'i', "int8"},
-    {"INT16", 2, 'i', "int16"},     {"INT32", 4, 'i', "int32"},    {"INT64", 8, 'i', "int64"},
-    {"FP16", 2, 'f', "float16"},    {"FP32", 4, 'f', "float32"},   {"FP64", 8, 'f', "float64"},
-    {"BF16", 2, 0, "bfloat16"},     {"BYTES", 0, 'O', "object"},
+    {"BOOL", 1, 'b', "bool"},     {"UINT8", 1, 'u', "uint8"},   {"UINT16", 2, 'u', "uint16"},
+    {"UINT32", 4, 'u', "uint32"}, {"UINT64", 8, 'u', "uint64"}, {"INT8", 1, 'i', "int8"},
+    {"INT16", 2, 'i', "int16"},   {"INT32", 4, 'i', "int32"},   {"INT64", 8, 'i', "int64"},
+    {"FP16", 2, 'f', "float16"},  {"FP32", 4, 'f', "float32"},  {"FP64", 8, 'f', "float64"},
+    {"BF16", 2, 0, "bfloat16"},   {"BYTES", 0, 'O', "object"},
 };
 
 // The entry called `name`, or null for a name Triton does not know.

@@ -74,11 +74,11 @@ grpc::Status InferClient::call_unary(const std::string& method, const std::strin
   if (auto status = encode_json_request(method, request_json, &sent); !status.ok()) return status;
   grpc::ByteBuffer received;
   grpc::GenericStub& stub = channels_->next();
-  const grpc::Status status = with_retries(options, interrupted, [&](grpc::ClientContext& context,
-                                                                     const InterruptCheck& check) {
-    received.Clear();
-    return blocking_unary_call(stub, context, method_path(method), sent, &received, check);
-  });
+  const grpc::Status status =
+      with_retries(options, interrupted, [&](grpc::ClientContext& context, const InterruptCheck& check) {
+        received.Clear();
+        return blocking_unary_call(stub, context, method_path(method), sent, &received, check);
+      });
   if (!status.ok()) return status;
   return decode_response(method, received, response);
 }

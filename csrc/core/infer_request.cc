@@ -4,7 +4,13 @@ namespace tritonlink {
 namespace {
 
 enum RequestField : uint32_t {
-  kModelName = 1, kModelVersion = 2, kId = 3, kParameters = 4, kInputs = 5, kOutputs = 6, kRawInputContents = 7,
+  kModelName = 1,
+  kModelVersion = 2,
+  kId = 3,
+  kParameters = 4,
+  kInputs = 5,
+  kOutputs = 6,
+  kRawInputContents = 7,
 };
 enum InputField : uint32_t { kInputName = 1, kInputDatatype = 2, kInputShape = 3, kInputParameters = 4 };
 enum OutputField : uint32_t { kOutputName = 1, kOutputParameters = 2 };

@@ -68,7 +68,6 @@ class EncodedRequest {
 // a separately reference-counted slice whose release must be handed back to the caller.
 constexpr size_t kDefaultBorrowThreshold = 16 * 1024;
 
-EncodedRequest encode_infer_request(const InferRequest& request,
-                                    size_t borrow_threshold = kDefaultBorrowThreshold);
+EncodedRequest encode_infer_request(const InferRequest& request, size_t borrow_threshold = kDefaultBorrowThreshold);
 
 }  // namespace tritonlink

@@ -4,7 +4,12 @@ namespace tritonlink {
 namespace {
 
 enum ResponseField : uint32_t {
-  kModelName = 1, kModelVersion = 2, kId = 3, kParameters = 4, kOutputs = 5, kRawOutputContents = 6,
+  kModelName = 1,
+  kModelVersion = 2,
+  kId = 3,
+  kParameters = 4,
+  kOutputs = 5,
+  kRawOutputContents = 6,
 };
 enum OutputField : uint32_t { kName = 1, kDatatype = 2, kShape = 3, kOutputParameters = 4, kContents = 5 };
 

@@ -5,7 +5,7 @@
 namespace tritonlink {
 
 struct PayloadLease::Holds {
-  std::atomic<int> count{1};  // the owner's hold
+  std::atomic<int> count{1};              // the owner's hold
   std::function<void()> on_late_release;  // written by end() before it drops the owner's hold
 
   // Drops one hold; the last one frees the counts (running the late-release notice if the

@@ -23,7 +23,9 @@ class BlockPool {
       if (block.data == nullptr) throw std::bad_alloc();
     }
     if (block.capacity < kPooledBlockMinBytes) return std::shared_ptr<char>(block.data, std::free);
-    return std::shared_ptr<char>(block.data, [this, capacity = block.capacity](char* data) { give_back({data, capacity}); });
+    return std::shared_ptr<char>(block.data, [this, capacity = block.capacity](char* data) {
+      give_back({data, capacity});
+    });
   }
 
   size_t release_idle() {

@@ -38,16 +38,16 @@ std::optional<std::chrono::nanoseconds> Attempts::retry_after(const grpc::Status
   ++made_;
   const RetryPolicy* policy = options_.retry.get();
   if (!policy || made_ >= policy->max_attempts || !policy->covers(status)) return std::nullopt;
-  const auto wait = std::chrono::duration_cast<std::chrono::nanoseconds>(policy->backoff(made_) *
-                                                                         jitter_factor(policy->jitter));
+  const auto wait =
+      std::chrono::duration_cast<std::chrono::nanoseconds>(policy->backoff(made_) * jitter_factor(policy->jitter));
   if (deadline_ && std::chrono::system_clock::now() + wait >= *deadline_) return std::nullopt;
   return wait;
 }
 
 grpc::Status Attempts::outcome(const grpc::Status& last) const {
   if (made_ <= 1 || last.ok()) return last;
-  return grpc::Status(last.error_code(),
-                      last.error_message() + " (after " + std::to_string(made_) + " attempts)", last.error_details());
+  return grpc::Status(last.error_code(), last.error_message() + " (after " + std::to_string(made_) + " attempts)",
+                      last.error_details());
 }
 
 }  // namespace tritonlink

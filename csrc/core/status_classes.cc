@@ -17,7 +17,7 @@ StatusClass status_class(grpc::StatusCode code) {
     case grpc::StatusCode::OUT_OF_RANGE:
     case grpc::StatusCode::UNIMPLEMENTED:
     case grpc::StatusCode::UNAUTHENTICATED:
-      return {false, false};  // refused before the model ran
+      return {false, false};                    // refused before the model ran
     case grpc::StatusCode::RESOURCE_EXHAUSTED:  // also a response too large to receive
     case grpc::StatusCode::ABORTED:
     case grpc::StatusCode::UNAVAILABLE:

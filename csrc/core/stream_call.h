@@ -67,7 +67,7 @@ class StreamCall final : public EngineCall {
   // without the lock, which it takes only when reading has paused for want of credits.
   std::atomic<size_t> credits_;
   std::atomic<bool> read_paused_{false};
-  int operations_ = 0;      // gRPC operations started and not yet reported back
+  int operations_ = 0;  // gRPC operations started and not yet reported back
   bool started_ = false;
   bool writing_ = false;
   bool reading_ = false;

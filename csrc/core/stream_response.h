@@ -10,7 +10,7 @@
 namespace tritonlink {
 
 struct StreamResponse {
-  std::string error_message;               // set when the request it answers failed
+  std::string error_message;                // set when the request it answers failed
   std::shared_ptr<InferResponse> response;  // null when the server sent no infer_response
 };
 

@@ -87,9 +87,7 @@ SystemSharedMemory SystemSharedMemory::open(const std::string& key, size_t byte_
 SystemSharedMemory SystemSharedMemory::open_whole(const std::string& key) { return open_mapping(key, -1); }
 
 SystemSharedMemory::SystemSharedMemory(SystemSharedMemory&& other) noexcept
-    : key_(std::move(other.key_)),
-      data_(std::exchange(other.data_, nullptr)),
-      size_(std::exchange(other.size_, 0)),
+    : key_(std::move(other.key_)), data_(std::exchange(other.data_, nullptr)), size_(std::exchange(other.size_, 0)),
       created_(std::exchange(other.created_, false)) {}
 
 SystemSharedMemory& SystemSharedMemory::operator=(SystemSharedMemory&& other) noexcept {

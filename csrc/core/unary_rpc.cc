@@ -42,7 +42,8 @@ grpc::Status encode_json_request(const std::string& method, const std::string& r
   auto message = new_message(descriptor->input_type());
   const auto parsed = pb::util::JsonStringToMessage(request_json, message.get());
   if (!parsed.ok()) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "bad " + method + " request: " + std::string(parsed.message()));
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                        "bad " + method + " request: " + std::string(parsed.message()));
   }
   const std::string bytes = message->SerializeAsString();
   grpc::Slice slice(bytes.data(), bytes.size());

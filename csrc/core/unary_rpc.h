@@ -16,8 +16,7 @@ namespace tritonlink {
 std::string method_path(const std::string& method);
 
 // Checks that `method` is a unary RPC of the service and encodes its request.
-grpc::Status encode_json_request(const std::string& method, const std::string& request_json,
-                                 grpc::ByteBuffer* request);
+grpc::Status encode_json_request(const std::string& method, const std::string& request_json, grpc::ByteBuffer* request);
 
 // Parses the response of `method` into a new message of its response type.
 grpc::Status decode_response(const std::string& method, const grpc::ByteBuffer& response,

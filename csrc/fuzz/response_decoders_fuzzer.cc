@@ -70,7 +70,8 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   } catch (const tritonlink::wire::MalformedMessage&) {
   }
   try {
-    const tritonlink::StreamResponse decoded = tritonlink::decode_stream_response(tritonlink::MessageBytes{nullptr, bytes});
+    const tritonlink::StreamResponse decoded =
+        tritonlink::decode_stream_response(tritonlink::MessageBytes{nullptr, bytes});
     if (decoded.response) check_response(*decoded.response);
   } catch (const tritonlink::wire::MalformedMessage&) {
   }

@@ -59,7 +59,8 @@ class AccumulateModel : public SingleResponseModel {
       status = accumulate(options, &value);
     }
     if (status.ok()) {
-      add_output(response, "OUT", "INT32", in.tensor->shape(), std::string(reinterpret_cast<char*>(&value), sizeof value));
+      add_output(response, "OUT", "INT32", in.tensor->shape(),
+                 std::string(reinterpret_cast<char*>(&value), sizeof value));
     }
     done(status);
   }

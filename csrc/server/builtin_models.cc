@@ -35,7 +35,8 @@ class IdentityModel : public SingleResponseModel {
     grpc::Status status = collect_inputs(request, &inputs);
     if (status.ok()) status = find_input(inputs, "INPUT0", &input);
     if (status.ok() && checked_) status = check_declared(name(), this->inputs()[0], input);
-    if (status.ok()) add_output(response, "OUTPUT0", input.tensor->datatype(), input.tensor->shape(), std::move(*input.raw));
+    if (status.ok())
+      add_output(response, "OUTPUT0", input.tensor->datatype(), input.tensor->shape(), std::move(*input.raw));
     done(status);
   }
 
@@ -55,7 +56,7 @@ class AddSubModel : public SingleResponseModel {
  public:
   AddSubModel()
       : SingleResponseModel("add_sub", {{"INPUT0", "FP32", {16}}, {"INPUT1", "FP32", {16}}},
-              {{"OUTPUT0", "FP32", {16}}, {"OUTPUT1", "FP32", {16}}}) {}
+                            {{"OUTPUT0", "FP32", {16}}, {"OUTPUT1", "FP32", {16}}}) {}
 
   void infer(inference::ModelInferRequest& request, inference::ModelInferResponse& response, InferDone done) override {
     std::vector<RequestInput> inputs;
@@ -150,12 +151,24 @@ class EchoParametersModel : public SingleResponseModel {
   static google::protobuf::Value parameter_json(const inference::InferParameter& p) {
     google::protobuf::Value v;
     switch (p.parameter_choice_case()) {
-      case inference::InferParameter::kBoolParam: v.set_bool_value(p.bool_param()); break;
-      case inference::InferParameter::kInt64Param: v.set_number_value(static_cast<double>(p.int64_param())); break;
-      case inference::InferParameter::kUint64Param: v.set_number_value(static_cast<double>(p.uint64_param())); break;
-      case inference::InferParameter::kDoubleParam: v.set_number_value(p.double_param()); break;
-      case inference::InferParameter::kStringParam: v.set_string_value(p.string_param()); break;
-      default: v.set_null_value(google::protobuf::NULL_VALUE); break;
+      case inference::InferParameter::kBoolParam:
+        v.set_bool_value(p.bool_param());
+        break;
+      case inference::InferParameter::kInt64Param:
+        v.set_number_value(static_cast<double>(p.int64_param()));
+        break;
+      case inference::InferParameter::kUint64Param:
+        v.set_number_value(static_cast<double>(p.uint64_param()));
+        break;
+      case inference::InferParameter::kDoubleParam:
+        v.set_number_value(p.double_param());
+        break;
+      case inference::InferParameter::kStringParam:
+        v.set_string_value(p.string_param());
+        break;
+      default:
+        v.set_null_value(google::protobuf::NULL_VALUE);
+        break;
     }
     return v;
   }

@@ -21,7 +21,8 @@ std::vector<std::string> top_classes(const std::string& raw, uint64_t k) {
   std::partial_sort(order.begin(), order.begin() + static_cast<std::ptrdiff_t>(count), order.end(),
                     [&values](size_t a, size_t b) { return values[a] > values[b]; });
   std::vector<std::string> classes;
-  for (size_t i = 0; i < count; ++i) classes.push_back(std::to_string(values[order[i]]) + ":" + std::to_string(order[i]));
+  for (size_t i = 0; i < count; ++i)
+    classes.push_back(std::to_string(values[order[i]]) + ":" + std::to_string(order[i]));
   return classes;
 }
 
@@ -45,9 +46,9 @@ bool top_classes_for(const std::string& datatype, const std::string& raw, uint64
 grpc::Status classify(inference::ModelInferResponse::InferOutputTensor& output, std::string& raw, uint64_t k) {
   std::vector<std::string> classes;
   if (!top_classes_for(output.datatype(), raw, k, &classes)) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "class result not available for output '" + output.name() + "' due to unsupported type '" +
-                            output.datatype() + "'");
+    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, "class result not available for output '" + output.name() +
+                                                                "' due to unsupported type '" + output.datatype() +
+                                                                "'");
   }
   raw = encode_bytes_tensor(std::vector<std::string_view>(classes.begin(), classes.end()));
   output.set_datatype("BYTES");

@@ -15,8 +15,9 @@ namespace {
 std::shared_ptr<grpc::ServerCredentials> credentials(const ServerOptions& options) {
   if (!options.tls) return grpc::InsecureServerCredentials();
   const ServerTls& tls = *options.tls;
-  grpc::SslServerCredentialsOptions ssl(tls.client_ca.empty() ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
-                                                              : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
+  grpc::SslServerCredentialsOptions ssl(tls.client_ca.empty()
+                                            ? GRPC_SSL_DONT_REQUEST_CLIENT_CERTIFICATE
+                                            : GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY);
   ssl.pem_root_certs = tls.client_ca;
   ssl.pem_key_cert_pairs.push_back({tls.private_key, tls.certificate_chain});
   return grpc::SslServerCredentials(ssl);

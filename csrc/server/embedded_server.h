@@ -22,7 +22,7 @@ struct ServerTls {
 };
 
 struct ServerOptions {
-  std::optional<ServerTls> tls;  // plaintext when absent
+  std::optional<ServerTls> tls;        // plaintext when absent
   std::string header_forward_pattern;  // see InferenceService
 };
 

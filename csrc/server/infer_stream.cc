@@ -11,8 +11,7 @@ InferStream::InferStream(grpc::CallbackServerContext* context, const ModelReposi
                          const SharedMemoryRegistry& shared_memory, const HeaderForwarding& header_forwarding,
                          OpenStreams& open_streams)
     : context_(context), repository_(repository), shared_memory_(shared_memory), header_forwarding_(header_forwarding),
-      open_streams_(open_streams),
-      outbox_(std::make_shared<StreamOutbox>(this)) {
+      open_streams_(open_streams), outbox_(std::make_shared<StreamOutbox>(this)) {
   StartRead(&next_request_);
 }
 

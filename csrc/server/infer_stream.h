@@ -40,7 +40,7 @@ class InferStream final : public StreamReactor {
   const SharedMemoryRegistry& shared_memory_;
   const HeaderForwarding& header_forwarding_;
   OpenStreams& open_streams_;
-  std::shared_ptr<StreamOutbox> outbox_;  // shared with the requests in progress, which may outlive the stream
+  std::shared_ptr<StreamOutbox> outbox_;       // shared with the requests in progress, which may outlive the stream
   inference::ModelInferRequest next_request_;  // where the next read lands
 };
 

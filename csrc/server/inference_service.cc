@@ -16,7 +16,8 @@ grpc::ServerUnaryReactor* finish(grpc::CallbackServerContext* context, const grp
 
 }  // namespace
 
-InferenceService::InferenceService(std::vector<std::unique_ptr<Model>> models, const std::string& header_forward_pattern)
+InferenceService::InferenceService(std::vector<std::unique_ptr<Model>> models,
+                                   const std::string& header_forward_pattern)
     : repository_(std::move(models)), header_forwarding_(header_forward_pattern) {}
 
 grpc::ServerUnaryReactor* InferenceService::ServerLive(grpc::CallbackServerContext* context,

@@ -16,10 +16,8 @@ struct Kind {
 
 const std::map<std::string, Kind>& settable() {
   static const std::map<std::string, Kind> kinds = {
-      {"log_info", {Sent::kBoolParam, "boolean"}},
-      {"log_warning", {Sent::kBoolParam, "boolean"}},
-      {"log_error", {Sent::kBoolParam, "boolean"}},
-      {"log_verbose_level", {Sent::kUint32Param, "uint32"}},
+      {"log_info", {Sent::kBoolParam, "boolean"}},    {"log_warning", {Sent::kBoolParam, "boolean"}},
+      {"log_error", {Sent::kBoolParam, "boolean"}},   {"log_verbose_level", {Sent::kUint32Param, "uint32"}},
       {"log_format", {Sent::kStringParam, "string"}},
   };
   return kinds;

@@ -75,9 +75,10 @@ grpc::Status ModelRepository::load(const inference::RepositoryModelLoadRequest& 
   }
   for (const auto& parameter : request.parameters()) {
     if (is_model_file_override(parameter.first)) {
-      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                          "failed to load '" + request.model_name() + "': the embedded server's models are built in, "
-                          "it cannot load one from a config or files ('" + parameter.first + "')");
+      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED, "failed to load '" + request.model_name() +
+                                                               "': the embedded server's models are built in, "
+                                                               "it cannot load one from a config or files ('" +
+                                                               parameter.first + "')");
     }
   }
   // Loading a loaded model changes nothing, as in Triton when its files did not change.

@@ -45,7 +45,8 @@ class Repetition : public std::enable_shared_from_this<Repetition> {
       const uint32_t index = static_cast<uint32_t>(next_);
       add_output(response, "OUT", "INT32", shape_of_one(),
                  std::string(reinterpret_cast<const char*>(&values_[next_]), sizeof(int32_t)));
-      add_output(response, "IDX", "UINT32", shape_of_one(), std::string(reinterpret_cast<const char*>(&index), sizeof index));
+      add_output(response, "IDX", "UINT32", shape_of_one(),
+                 std::string(reinterpret_cast<const char*>(&index), sizeof index));
       sender_->send(std::move(response));
     }
     sender_->finish();

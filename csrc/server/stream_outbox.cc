@@ -98,8 +98,8 @@ StreamOutbox::Action StreamOutbox::next_action_locked() {
   if (broken_) {
     action.finish = grpc::Status::CANCELLED;
   } else if (requests_in_progress_ == 0 && queue_.empty() && (reads_done_ || closing_)) {
-    action.finish = reads_done_ ? grpc::Status::OK
-                                : grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down");
+    action.finish =
+        reads_done_ ? grpc::Status::OK : grpc::Status(grpc::StatusCode::UNAVAILABLE, "the server is shutting down");
   }
   finishing_ = action.finish.has_value();
   return action;

@@ -35,9 +35,10 @@ class StreamedRequest final : public ResponseSender, public std::enable_shared_f
 
   void start() {
     timeline_.model_started = Clock::now();
-    if (DecoupledModel* decoupled = served_.model->as_decoupled()) return decoupled->respond(*request_, shared_from_this());
-    served_.model->as_single_response()->infer(*request_, response_,
-                                               [self = shared_from_this()](grpc::Status status) { self->answered(status); });
+    if (DecoupledModel* decoupled = served_.model->as_decoupled())
+      return decoupled->respond(*request_, shared_from_this());
+    served_.model->as_single_response()->infer(
+        *request_, response_, [self = shared_from_this()](grpc::Status status) { self->answered(status); });
   }
 
   void send(inference::ModelInferResponse response) override {

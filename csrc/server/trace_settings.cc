@@ -11,7 +11,7 @@ grpc::Status invalid(const std::string& message) { return grpc::Status(grpc::Sta
 const std::map<std::string, std::vector<std::string>>& defaults() {
   static const std::map<std::string, std::vector<std::string>> values = {
       {"trace_level", {"OFF"}}, {"trace_rate", {"1000"}}, {"trace_count", {"-1"}},
-      {"log_frequency", {"0"}}, {"trace_file", {""}},      {"trace_mode", {"triton"}},
+      {"log_frequency", {"0"}}, {"trace_file", {""}},     {"trace_mode", {"triton"}},
   };
   return values;
 }

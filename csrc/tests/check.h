@@ -46,15 +46,15 @@ inline int run_all() {
 
 }  // namespace tritonlink::testing
 
-#define TEST(name)                                                              \
-  static void name();                                                           \
-  static ::tritonlink::testing::Register register_##name(#name, &name);         \
+#define TEST(name)                                                      \
+  static void name();                                                   \
+  static ::tritonlink::testing::Register register_##name(#name, &name); \
   static void name()
 
-#define CHECK(cond)                                                                      \
-  do {                                                                                   \
-    if (!(cond)) {                                                                       \
-      std::printf("  %s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond);             \
-      ++::tritonlink::testing::failures_in_current_case();                               \
-    }                                                                                    \
+#define CHECK(cond)                                                          \
+  do {                                                                       \
+    if (!(cond)) {                                                           \
+      std::printf("  %s:%d: CHECK failed: %s\n", __FILE__, __LINE__, #cond); \
+      ++::tritonlink::testing::failures_in_current_case();                   \
+    }                                                                        \
   } while (0)

@@ -55,7 +55,8 @@ TEST(a_call_that_never_connects_makes_every_attempt_then_is_delivered_once) {
   AsyncEngine engine(nowhere());
   auto sink = std::make_shared<CompletionSink>();
   const std::vector<float> payload(1024, 1.0f);
-  for (uint64_t id = 1; id <= 20; ++id) engine.start_infer(id, float_request("identity", payload), retrying(3, 0.01), sink);
+  for (uint64_t id = 1; id <= 20; ++id)
+    engine.start_infer(id, float_request("identity", payload), retrying(3, 0.01), sink);
   Tally tally;
   tally.collect(*sink, 20);
   std::this_thread::sleep_for(std::chrono::milliseconds(50));  // late release notices
@@ -91,7 +92,8 @@ TEST(shutdown_ends_calls_waiting_to_retry) {
   AsyncEngine engine(nowhere());
   auto sink = std::make_shared<CompletionSink>();
   const std::vector<float> payload(4, 1.0f);
-  for (uint64_t id = 1; id <= 50; ++id) engine.start_infer(id, float_request("identity", payload), retrying(5, 30.0), sink);
+  for (uint64_t id = 1; id <= 50; ++id)
+    engine.start_infer(id, float_request("identity", payload), retrying(5, 30.0), sink);
   std::this_thread::sleep_for(std::chrono::milliseconds(200));
   const auto start = std::chrono::steady_clock::now();
   engine.shutdown();

@@ -169,7 +169,8 @@ TEST(shutdown_ends_open_streams_and_refuses_new_ones) {
   for (int spins = 0; spins < 100 && tally.ends.size() < 21; ++spins) tally.take(*f.sink, 20);
   CHECK(tally.ends.size() == 21);
   bool all_cancelled = true;
-  for (const auto& end : tally.ends) all_cancelled = all_cancelled && end.status.error_code() == grpc::StatusCode::CANCELLED;
+  for (const auto& end : tally.ends)
+    all_cancelled = all_cancelled && end.status.error_code() == grpc::StatusCode::CANCELLED;
   CHECK(all_cancelled);
 }
 
@@ -194,6 +195,7 @@ TEST(every_lent_write_is_reported_released_once) {
   CHECK(tally.ends.size() == 1 && tally.ends[0].status.ok());
   CHECK(tally.responses.size() == kSends);
   bool once_each = tally.releases.size() == kSends;
-  for (const auto& [id, count] : tally.releases) once_each = once_each && count == 1 && id >= 1000 && id < 1000 + kSends;
+  for (const auto& [id, count] : tally.releases)
+    once_each = once_each && count == 1 && id >= 1000 && id < 1000 + kSends;
   CHECK(once_each);
 }

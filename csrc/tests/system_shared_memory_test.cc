@@ -1,11 +1,11 @@
 // SystemSharedMemory: creating, opening, unlinking and refusing, without Python.
 #include <sys/stat.h>
 
+#include <unistd.h>
 #include <cstring>
 #include <stdexcept>
 #include <string>
 #include <system_error>
-#include <unistd.h>
 
 #include "check.h"
 #include "system_shared_memory.h"

@@ -43,14 +43,15 @@ struct Options {
   long requests = 1000;  // with --seconds, an upper bound
   double seconds = 0;    // async, stream: stop starting new calls after this long (0: use --requests)
   long warmup = 10;
-  long responses = 1;    // stream: elements of each request's IN, so responses per request
+  long responses = 1;  // stream: elements of each request's IN, so responses per request
 };
 
 [[noreturn]] void usage(const char* why) {
-  std::fprintf(stderr,
-               "cpp_floor: %s\nusage: cpp_floor [--url HOST:PORT] [--model NAME] [--bytes B] [--mode sync|async|memory|stream]\n"
-               "                 [--in-flight K] [--requests N] [--seconds T] [--warmup W] [--responses R]\n",
-               why);
+  std::fprintf(
+      stderr,
+      "cpp_floor: %s\nusage: cpp_floor [--url HOST:PORT] [--model NAME] [--bytes B] [--mode sync|async|memory|stream]\n"
+      "                 [--in-flight K] [--requests N] [--seconds T] [--warmup W] [--responses R]\n",
+      why);
   std::exit(2);
 }
 
@@ -166,7 +167,8 @@ class AsyncRunner {
   std::vector<double> run(long total, double seconds) {
     std::vector<double> latencies_us;
     latencies_us.reserve(static_cast<size_t>(std::min<long>(total, 1 << 22)));
-    const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+    const auto deadline =
+        Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     long started = 0, pending = 0;
     auto may_start = [&] { return started < total && (seconds <= 0 || Clock::now() < deadline); };
     while (pending < o_.in_flight && may_start()) {
@@ -252,9 +254,10 @@ void run_memory(inference::GRPCInferenceService::Stub& stub, const Options& o, c
   const long long before = peak_resident_bytes();
   sync_call(stub, o, payload);
   const long long after = peak_resident_bytes();
-  std::printf("{\"mode\":\"memory\",\"model\":\"%s\",\"bytes\":%zu,\"hwm_before\":%lld,\"hwm_after\":%lld,"
-              "\"extra_peak_bytes\":%lld}\n",
-              o.model.c_str(), o.bytes, before, after, after - before);
+  std::printf(
+      "{\"mode\":\"memory\",\"model\":\"%s\",\"bytes\":%zu,\"hwm_before\":%lld,\"hwm_after\":%lld,"
+      "\"extra_peak_bytes\":%lld}\n",
+      o.model.c_str(), o.bytes, before, after, after - before);
 }
 
 // ---- stream: the decoupled `repeat` model on one ModelStreamInfer stream ----
@@ -304,7 +307,8 @@ class StreamRunner {
   // passed, when positive), then waits for the final response of each.
   StreamCounts run(long total, double seconds) {
     StreamCounts counts;
-    const auto deadline = Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
+    const auto deadline =
+        Clock::now() + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(seconds));
     auto send_if_allowed = [&] {
       if (writing_ || outstanding_ >= o_.in_flight || counts.requests >= total) return;
       if (seconds > 0 && Clock::now() >= deadline) return;
@@ -316,7 +320,8 @@ class StreamRunner {
     while (outstanding_ > 0 || writing_) {
       if (outstanding_ > 0 && !reading_) read();
       if (next() == Op::kRead) {
-        if (!response_.error_message().empty()) throw std::runtime_error("error response: " + response_.error_message());
+        if (!response_.error_message().empty())
+          throw std::runtime_error("error response: " + response_.error_message());
         const inference::ModelInferResponse& response = response_.infer_response();
         if (response.raw_output_contents_size() > 0) {
           check_repeat_response(response);
@@ -446,7 +451,8 @@ int main(int argc, char** argv) {
   // FP32 ones: any fixed pattern will do; the server echoes it back.
   std::string payload(o.bytes, '\0');
   const float one = 1.0f;
-  for (size_t i = 0; i + sizeof(float) <= payload.size(); i += sizeof(float)) std::memcpy(&payload[i], &one, sizeof(float));
+  for (size_t i = 0; i + sizeof(float) <= payload.size(); i += sizeof(float))
+    std::memcpy(&payload[i], &one, sizeof(float));
 
   auto stub = inference::GRPCInferenceService::NewStub(make_channel(o.url));
   try {

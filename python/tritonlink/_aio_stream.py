@@ -21,7 +21,7 @@ class AsyncStream(StreamSends):
     result in stream``. Cancelling the task that awaits a response cancels the stream.
     """
 
-    def __init__(self, driver: Any, stream_timeout: Optional[float], headers: Optional[list],
+    def __init__(self, driver: Any, stream_timeout: Optional[float], headers: Optional[list[Any]],
                  max_buffered: int) -> None:
         check_max_buffered(max_buffered)
         self._loop = driver.loop
@@ -30,15 +30,16 @@ class AsyncStream(StreamSends):
         self._router = driver.router
         self._id = next(driver.ids)
         self._buffer = ResponseBuffer(self._engine, self._id, max_buffered)
-        self._waiters: List[asyncio.Future] = []
+        self._waiters: List[asyncio.Future[None]] = []
         self._closing = False
         cancel_when_dropped(self, self._engine, self._id)
         self._router.start_stream(self._engine, self._id, self._on_response, self._on_end, stream_timeout, headers,
                                   max_buffered)
 
-    def _send(self, arguments: tuple) -> Awaitable[None]:
+    def _send(self, arguments: tuple[Any, ...]) -> Awaitable[None]:
         self._router.send(self._engine, self._id, next(self._ids), arguments)
-        sent = self._loop.create_future()  # sending never waits; awaiting it keeps the API symmetric
+        # Sending never waits; awaiting it keeps the API symmetric.
+        sent: asyncio.Future[None] = self._loop.create_future()
         sent.set_result(None)
         return sent
 
@@ -103,7 +104,7 @@ class AsyncStream(StreamSends):
         return f"<tritonlink.aio.AsyncStream {state}>"
 
 
-async def infer_stream(open_stream: Callable[[], AsyncStream], arguments: tuple,
+async def infer_stream(open_stream: Callable[[], AsyncStream], arguments: tuple[Any, ...],
                        include_empty_final: bool) -> AsyncIterator[InferResult]:
     """As _stream.infer_stream, for asyncio."""
     async with open_stream() as stream:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
-from typing import Any, Callable, Iterable, Mapping, Optional, Union
+from typing import Any, Callable, Iterable, Mapping, Optional, TypeVar, Union
 
 from ._request_options import request_parameters
 from ._tensors import InferRequestedOutput, InputsArg, core_inputs, core_outputs
@@ -20,7 +20,7 @@ def check_text(value: Any, what: str) -> str:
     return value
 
 
-def core_headers(headers: Optional[Mapping[str, str]]) -> Optional[list]:
+def core_headers(headers: Optional[Mapping[str, str]]) -> Optional[list[tuple[str, str]]]:
     if headers is None:
         return None
     if not isinstance(headers, Mapping):
@@ -54,7 +54,7 @@ _COMPRESSION_KEY = "grpc-internal-encoding-request"
 _COMPRESSION_ALGORITHMS = ("gzip", "deflate")
 
 
-def compression_header(compression_algorithm: Optional[str]) -> list:
+def compression_header(compression_algorithm: Optional[str]) -> list[tuple[str, str]]:
     if compression_algorithm is None:
         return []
     if not isinstance(compression_algorithm, str):
@@ -84,7 +84,7 @@ def infer_arguments(
     *,
     call_headers: Optional[Any] = None,
     client_retry: Optional[RetryPolicy] = None,
-) -> tuple:
+) -> tuple[Any, ...]:
     """infer()'s arguments, validated, in the order the compiled core takes them.
 
     Its signature is the one definition of an infer call's options: every method that starts one
@@ -126,12 +126,14 @@ request parameters (str, int, bool or float); the protocol's own names are refus
 ``tritonlink.NO_RETRY`` makes it one attempt.
 """
 
+_Result = TypeVar("_Result")
+
 _INFER_OPTIONS = {
     name: p for name, p in inspect.signature(infer_arguments).parameters.items() if p.kind is p.POSITIONAL_OR_KEYWORD
 }
 
-def takes_infer_options(*leading: str,
-                        without: Iterable[str] = ()) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+def takes_infer_options(*leading: str, without: Iterable[str] = (),
+                        name: Optional[str] = None) -> Callable[[Callable[..., _Result]], Callable[..., _Result]]:
     """Makes an infer method from `wait(self, arguments, *leading, *, extra...)`, which says how
     a call waits once infer_arguments has validated its options.
 
@@ -141,10 +143,12 @@ def takes_infer_options(*leading: str,
     (a stream's extra option). Options named in `without` are left out, at their defaults (a
     stream's requests share the stream's deadline and headers). It is compiled from that
     signature, as dataclasses compiles __init__, because a ``*args, **kwargs`` forwarder costs
-    the 64 B sync infer about 0.17 us.
+    the 64 B sync infer about 0.17 us. `name` names the method when `wait` is defined under
+    another name, so that the class's attribute of that name is the method for mypy too.
     """
 
-    def decorate(wait: Callable[..., Any]) -> Callable[..., Any]:
+    def decorate(wait: Callable[..., _Result]) -> Callable[..., _Result]:
+        method_name = name or wait.__name__
         own = inspect.signature(wait).parameters
         options = [p for name, p in _INFER_OPTIONS.items() if name not in without]
         positional = options[:2] + [own[name].replace(kind=inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in leading]
@@ -154,18 +158,21 @@ def takes_infer_options(*leading: str,
                               *(p.name for p in keyword_only)])
         # Positional when none is left out: the hot path's call costs less that way.
         taken = ", ".join(p.name if not without else f"{p.name}={p.name}" for p in options)
-        client_options = "call_headers=self._call_headers" + ("" if "retry" in without else ", client_retry=self._retry")
+        client_options = "call_headers=self._call_headers" + (
+            "" if "retry" in without else ", client_retry=self._retry")
         passed = ", ".join(["self", f"infer_arguments({taken}, {client_options})",
                             *leading, *(f"{p.name}={p.name}" for p in keyword_only)])
-        namespace = {"wait": wait, "infer_arguments": infer_arguments}
-        exec(f"def {wait.__name__}({declared}):\n    return wait({passed})\n", namespace)
-        method = namespace[wait.__name__]
+        namespace: dict[str, Any] = {"wait": wait, "infer_arguments": infer_arguments}
+        exec(f"def {method_name}({declared}):\n    return wait({passed})\n", namespace)
+        method: Callable[..., _Result] = namespace[method_name]
         method.__defaults__ = tuple(p.default for p in positional if p.default is not p.empty)
         method.__kwdefaults__ = {p.name: p.default for p in keyword_only if p.default is not p.empty} or None
-        method.__annotations__ = {p.name: p.annotation for p in positional + keyword_only if p.annotation is not p.empty}
+        method.__annotations__ = {p.name: p.annotation for p in positional + keyword_only
+                                  if p.annotation is not p.empty}
         if "return" in wait.__annotations__:
             method.__annotations__["return"] = wait.__annotations__["return"]
-        method.__qualname__, method.__module__ = wait.__qualname__, wait.__module__
+        method.__qualname__ = wait.__qualname__[:-len(wait.__name__)] + method_name
+        method.__module__ = wait.__module__
         method.__doc__ = inspect.cleandoc(wait.__doc__ or "") + "\n" + INFER_OPTIONS_DOC
         return method
 
@@ -181,16 +188,20 @@ def check_max_in_flight(value: Any, optional: bool = False) -> None:
 
 
 def check_url(url: Any) -> str:
-    check_text(url, "url")
-    if "://" in url and not url.startswith(("dns:", "unix:", "ipv4:", "ipv6:")):
-        raise ValueError(f"url must be host:port (a gRPC target), not {url!r}")
-    return url
+    target = check_text(url, "url")
+    if "://" in target and not target.startswith(("dns:", "unix:", "ipv4:", "ipv6:")):
+        raise ValueError(f"url must be host:port (a gRPC target), not {target!r}")
+    return target
 
 
-def split_channel_args(channel_args: Optional[Mapping[str, Any]]) -> tuple:
-    int_args, string_args = {}, {}
+def split_channel_args(channel_args: Optional[Mapping[str, Any]]) -> tuple[dict[str, int], dict[str, str]]:
+    int_args: dict[str, int] = {}
+    string_args: dict[str, str] = {}
     for key, value in (channel_args or {}).items():
         if isinstance(value, bool) or not isinstance(value, (int, str)):
             raise TypeError(f"channel argument {key!r} must be int or str, not {type(value).__name__}")
-        (int_args if isinstance(value, int) else string_args)[key] = value
+        if isinstance(value, int):
+            int_args[key] = value
+        else:
+            string_args[key] = value
     return int_args, string_args

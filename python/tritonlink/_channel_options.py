@@ -38,7 +38,7 @@ def read_pem(value: Optional[Pem], what: str) -> Optional[bytes]:
 
 
 def tls_credentials(ssl: bool, root_certificates: Optional[Pem], private_key: Optional[Pem],
-                    certificate_chain: Optional[Pem]) -> Optional[tuple]:
+                    certificate_chain: Optional[Pem]) -> Optional[tuple[Any, ...]]:
     """(root certificates, private key, certificate chain) as PEM bytes or None each, or None
     for a plaintext channel."""
     if not isinstance(ssl, bool):
@@ -55,7 +55,7 @@ def tls_credentials(ssl: bool, root_certificates: Optional[Pem], private_key: Op
             read_pem(certificate_chain, "certificate_chain"))
 
 
-def keepalive_args(**options: Any) -> dict:
+def keepalive_args(**options: Any) -> dict[str, Any]:
     args = {}
     for name, value in options.items():
         if value is None:

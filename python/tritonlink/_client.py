@@ -5,7 +5,7 @@ from __future__ import annotations
 import itertools
 import threading
 from concurrent.futures import Future
-from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional
+from typing import Any, Callable, Iterable, Iterator, List, Mapping, Optional, cast
 
 from . import _control, _core, _lifecycle, tracing as _tracing
 from ._arguments import check_max_in_flight, core_timeout, infer_arguments, takes_infer_options
@@ -25,6 +25,9 @@ from ._stream_requests import DEFAULT_MAX_BUFFERED, with_empty_final_response
 from .errors import InferenceServerError, InFlightLimitError
 
 _WAIT_SLICE_MS = 100  # infer_many waits in slices so that Ctrl-C is seen
+
+# A started call's completion: exactly one of result and error is None.
+OnDone = Callable[[Optional[InferResult], Optional[InferenceServerError]], None]
 
 
 class InferHandle:
@@ -50,7 +53,7 @@ class _AsyncParts:
         self.dispatcher = Dispatcher("tritonlink-dispatcher")
 
 
-class Client(WaitsBlocking, ControlMethods):
+class Client(WaitsBlocking, ControlMethods[bool, dict[str, Any], None]):
     """A client of one Triton Inference Server over gRPC.
 
     ``url`` is ``host:port`` (or any gRPC target), or replicas that gRPC's ``round_robin``
@@ -104,8 +107,9 @@ class Client(WaitsBlocking, ControlMethods):
         self._retry = retry
         self._spans = _tracing.spans_for(tracing)
         if self._spans is not None:  # chosen once: an untraced call runs no tracing code
-            self.infer, self.infer_stream = self._traced_infer, self._traced_infer_stream
-            self._start = self._spans.wrap_start(self._start)
+            # Instance attributes shadow the methods (mypy takes them for plain methods).
+            self.infer, self.infer_stream = self._traced_infer, self._traced_infer_stream  # type: ignore[method-assign]
+            self._start = self._spans.wrap_start(self._start)  # type: ignore[method-assign]
         self._core: Optional[Any] = make_core_client(
             self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
             keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data, channels, metrics)
@@ -120,7 +124,7 @@ class Client(WaitsBlocking, ControlMethods):
     def url(self) -> str:
         return self._url
 
-    def metrics(self) -> dict:
+    def metrics(self) -> dict[str, Any]:
         """This client's metrics so far, per model (see :func:`tritonlink.metrics.snapshot`);
         empty with ``metrics=False``."""
         return metrics_snapshot(self._core)
@@ -140,7 +144,7 @@ class Client(WaitsBlocking, ControlMethods):
 
     # ---- inference ----
 
-    def infer(self, arguments: tuple) -> InferResult:
+    def _infer(self, arguments: tuple[Any, ...]) -> InferResult:
         """Runs one inference and returns its result."""
         # _client() is called only to raise when closed: this saves a call on the hot path.
         result = InferResult((self._core or self._client()).infer(*arguments))
@@ -148,10 +152,11 @@ class Client(WaitsBlocking, ControlMethods):
             return result.placed_in(arguments[2].placements, self.shared_memory_regions)
         return result
 
-    _traced_infer = takes_infer_options()(_tracing.traced_call(infer))
-    infer = takes_infer_options()(infer)
+    _traced_infer = takes_infer_options(name="infer")(_tracing.traced_call(_infer))
+    infer = takes_infer_options(name="infer")(_infer)
 
-    def _start(self, arguments: tuple, on_done: Callable, router: Optional[CompletionRouter] = None) -> InferHandle:
+    def _start(self, arguments: tuple[Any, ...], on_done: OnDone,
+               router: Optional[CompletionRouter] = None) -> InferHandle:
         parts = self._async_parts()
         router = router or parts.dispatcher.router
         slots = self._slots
@@ -160,7 +165,7 @@ class Client(WaitsBlocking, ControlMethods):
                 raise InFlightLimitError(f"{self._url}: max_in_flight requests are already in flight")
             user_done = on_done
 
-            def on_done(result, error):
+            def on_done(result: Optional[InferResult], error: Optional[InferenceServerError]) -> None:
                 slots.release()
                 user_done(result, error)
 
@@ -177,7 +182,8 @@ class Client(WaitsBlocking, ControlMethods):
 
     @takes_infer_options("callback")
     def async_infer(
-        self, arguments: tuple, callback: Callable[[Optional[InferResult], Optional[InferenceServerError]], None]
+        self, arguments: tuple[Any, ...],
+        callback: Callable[[Optional[InferResult], Optional[InferenceServerError]], None],
     ) -> InferHandle:
         """Starts an inference; ``callback(result, error)`` runs once on the dispatcher thread.
 
@@ -189,23 +195,23 @@ class Client(WaitsBlocking, ControlMethods):
         return self._start(arguments, guarded(callback, arguments[0]))
 
     @takes_infer_options()
-    def submit(self, arguments: tuple) -> Future[InferResult]:
+    def submit(self, arguments: tuple[Any, ...]) -> Future[InferResult]:
         """Starts an inference and returns a concurrent.futures.Future of its InferResult.
 
         Cancelling the future cancels the call.
         """
-        future: Future = Future()
+        future: Future[InferResult] = Future()
 
-        def on_done(result, error):
+        def on_done(result: Optional[InferResult], error: Optional[InferenceServerError]) -> None:
             if future.cancelled():
                 return
             if error is None:
-                future.set_result(result)
+                future.set_result(cast(InferResult, result))  # there is a result when there is no error
             else:
                 future.set_exception(error)
 
         handle = self._start(arguments, on_done)
-        future.add_done_callback(lambda f: f.cancelled() and handle.cancel())
+        future.add_done_callback(lambda f: handle.cancel() if f.cancelled() else None)
         return future
 
     def infer_many(
@@ -227,10 +233,10 @@ class Client(WaitsBlocking, ControlMethods):
         results: List[Any] = [None] * len(prepared)
         failures: List[InferenceServerError] = []
         router = CompletionRouter()
-        handles = []
+        handles: List[InferHandle] = []
 
-        def recorder(index: int):
-            def on_done(result, error):
+        def recorder(index: int) -> OnDone:
+            def on_done(result: Optional[InferResult], error: Optional[InferenceServerError]) -> None:
                 results[index] = result if error is None else error
                 if error is not None:
                     failures.append(error)
@@ -279,7 +285,8 @@ class Client(WaitsBlocking, ControlMethods):
         return Stream(self._async_parts(), callback, core_timeout(stream_timeout), self._call_headers.for_call(headers),
                       max_buffered)
 
-    def infer_stream(self, arguments: tuple, *, enable_empty_final_response: bool = False) -> Iterator[InferResult]:
+    def _infer_stream(self, arguments: tuple[Any, ...], *,
+                      enable_empty_final_response: bool = False) -> Iterator[InferResult]:
         """Sends one request on a stream of its own and iterates every response to it, ending
         after the final one: token streaming from a decoupled model is one ``for`` loop.
 
@@ -291,12 +298,13 @@ class Client(WaitsBlocking, ControlMethods):
         return infer_stream(lambda: Stream(parts, None, arguments[6], arguments[7], DEFAULT_MAX_BUFFERED),
                             with_empty_final_response(arguments), enable_empty_final_response)
 
-    _traced_infer_stream = takes_infer_options(without=("retry",))(_tracing.traced_iterator(infer_stream))
-    infer_stream = takes_infer_options(without=("retry",))(infer_stream)
+    _traced_infer_stream = takes_infer_options(without=("retry",), name="infer_stream")(
+        _tracing.traced_iterator(_infer_stream))
+    infer_stream = takes_infer_options(without=("retry",), name="infer_stream")(_infer_stream)
 
     # ---- control plane: the calls are ControlMethods'; here is how they wait ----
 
-    def _rpc(self, rpc: _control.Rpc, headers, client_timeout) -> Any:
+    def _rpc(self, rpc: _control.Rpc, headers: Optional[Mapping[str, str]], client_timeout: Optional[float]) -> Any:
         reply = self._client().call_unary(rpc.method, rpc.request_json, core_timeout(client_timeout),
                                           self._call_headers.for_call(headers), rpc.model_name,
                                           core_retry(None, self._retry))
@@ -316,7 +324,7 @@ class Client(WaitsBlocking, ControlMethods):
     def _close_at_exit(self) -> None:
         self.close()
 
-    def _disown_after_fork(self) -> tuple:
+    def _disown_after_fork(self) -> tuple[Any, Optional[_AsyncParts]]:
         """In a forked child: gives up the compiled parts (see _lifecycle) and refuses calls."""
         inherited = (self._core, self._async)
         self._core, self._async = None, None
@@ -334,7 +342,7 @@ class Client(WaitsBlocking, ControlMethods):
         return f"tritonlink.Client({self._url!r}, {state})"
 
 
-def _as_infer_kwargs(request: Any) -> dict:
+def _as_infer_kwargs(request: Any) -> dict[str, Any]:
     if isinstance(request, Mapping):
         return dict(request)
     if isinstance(request, tuple) and len(request) == 2:

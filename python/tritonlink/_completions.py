@@ -48,28 +48,29 @@ class CompletionRouter:
         of its completions before the final one (a stream's responses)."""
         self._pending[call_id] = _Pending(on_done, inputs, model_name, request_id, on_part)
 
-    def start_infer(self, engine: Any, call_id: int, on_done: OnDone, arguments: tuple) -> None:
+    def start_infer(self, engine: Any, call_id: int, on_done: OnDone, arguments: tuple[Any, ...]) -> None:
         """Starts ModelInfer on `engine` with infer_arguments' `arguments`, ending in on_done."""
-        lent: list = []  # filled by start_infer with what gRPC borrows
+        lent: list[Any] = []  # filled by start_infer with what gRPC borrows
         self.expect(call_id, on_done, lent, arguments[0], arguments[4])
         self._start(call_id, engine.start_infer, self.sink, lent, call_id, *arguments)
 
-    def start_unary(self, engine: Any, call_id: int, on_done: OnDone, rpc: Any, timeout, headers, retry=None) -> None:
+    def start_unary(self, engine: Any, call_id: int, on_done: OnDone, rpc: Any, timeout: Optional[float],
+                    headers: Any, retry: Any = None) -> None:
         """Starts the control-plane RPC `rpc` (a _control.Rpc) on `engine`, ending in on_done."""
         self.expect(call_id, on_done, None, rpc.model_name)
         self._start(call_id, engine.start_unary, self.sink, call_id, rpc.method, rpc.request_json, timeout, headers,
                     retry)
 
-    def start_stream(self, engine: Any, stream_id: int, on_response: OnDone, on_end: OnDone, timeout,
-                     headers, max_buffered: int) -> None:
+    def start_stream(self, engine: Any, stream_id: int, on_response: OnDone, on_end: OnDone,
+                     timeout: Optional[float], headers: Any, max_buffered: int) -> None:
         """Opens a stream on `engine`: on_response(result, error) for each response (error
         tied to its request id), then on_end(None, error or None) once."""
         self.expect(stream_id, on_end, on_part=on_response)
         self._start(stream_id, engine.start_stream, self.sink, stream_id, timeout, headers, max_buffered)
 
-    def send(self, engine: Any, stream_id: int, send_id: int, arguments: tuple) -> None:
+    def send(self, engine: Any, stream_id: int, send_id: int, arguments: tuple[Any, ...]) -> None:
         """Sends infer_arguments' `arguments` (their call options aside) on stream `stream_id`."""
-        lent: list = []  # filled by stream_send with what gRPC borrows
+        lent: list[Any] = []  # filled by stream_send with what gRPC borrows
         # Registered first: the release notice may be drained before stream_send returns.
         self._lent_inputs[send_id] = lent
         try:
@@ -80,7 +81,7 @@ class CompletionRouter:
         if not borrowed:  # then no notice comes
             del self._lent_inputs[send_id]
 
-    def _start(self, call_id: int, start: Callable, *arguments: Any) -> None:
+    def _start(self, call_id: int, start: Callable[..., Any], *arguments: Any) -> None:
         # Expected before the start: the completion may arrive before start returns.
         try:
             start(*arguments)
@@ -98,7 +99,7 @@ class CompletionRouter:
         """Some call is pending, or some delivered call's inputs are still lent to gRPC."""
         return bool(self._pending or self._lent_inputs)
 
-    def deliver(self, batch: list) -> None:
+    def deliver(self, batch: list[Any]) -> None:
         """Runs on_done for each finished call in a batch drained from self.sink."""
         for call_id, kind, code, message, payload, inputs_released, final in batch:
             if kind == _INPUTS_RELEASED:
@@ -123,12 +124,14 @@ class CompletionRouter:
 
     @staticmethod
     def _deliver_part(pending: _Pending, code: int, message: str, payload: Any) -> None:
+        on_part = pending.on_part
+        assert on_part is not None  # parts (completions not final) come only on streams, which have on_part
         if code == 0:
-            pending.on_part(InferResult(payload), None)
+            on_part(InferResult(payload), None)
             return
         # A failed request on a stream: the response, when there is one, says which.
         model_name, request_id = (payload.model_name, payload.id) if payload is not None else ("", "")
-        pending.on_part(None, error_from_status(code, message, model_name, request_id))
+        on_part(None, error_from_status(code, message, model_name, request_id))
 
     def settle(self, wait_slice_ms: int = 100) -> None:
         """Waits until nothing is pending or lent: input arrays must outlive gRPC's use of them."""

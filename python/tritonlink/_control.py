@@ -19,8 +19,8 @@ _CUDA_IPC_HANDLE_SIZE = 64  # bytes in a cudaIpcMemHandle_t
 
 class Rpc(NamedTuple):
     method: str  # RPC name in inference.GRPCInferenceService
-    request: dict
-    result: Callable[[dict], Any]
+    request: dict[str, Any]
+    result: Callable[[dict[str, Any]], Any]
     model_name: str = ""  # named in errors
 
     @property
@@ -30,15 +30,15 @@ class Rpc(NamedTuple):
 
 # ---- what a response becomes ----
 
-def _whole(response: dict) -> dict:
+def _whole(response: dict[str, Any]) -> dict[str, Any]:
     return response
 
 
-def _nothing(response: dict) -> None:
+def _nothing(response: dict[str, Any]) -> None:
     return None
 
 
-def _flag(field: str) -> Callable[[dict], bool]:
+def _flag(field: str) -> Callable[[dict[str, Any]], bool]:
     # Fields left at their default (false) are not in the response.
     return lambda response: bool(response.get(field, False))
 
@@ -46,9 +46,10 @@ def _flag(field: str) -> Callable[[dict], bool]:
 # ---- argument checks ----
 
 def _name(value: Any, what: str) -> str:
-    if not check_text(value, what):
+    name = check_text(value, what)
+    if not name:
         raise ValueError(f"{what} must not be empty")
-    return value
+    return name
 
 
 def _optional_name(value: Any, what: str) -> str:
@@ -70,7 +71,7 @@ def _bool(value: Any, what: str) -> bool:
     return value
 
 
-def _mapping(value: Any, what: str) -> Mapping:
+def _mapping(value: Any, what: str) -> Mapping[str, Any]:
     if not isinstance(value, Mapping):
         raise TypeError(f"{what} must be a mapping, not {type(value).__name__}")
     for key in value:
@@ -82,7 +83,7 @@ def _bytes_json(value: bytes) -> str:
     return base64.b64encode(value).decode("ascii")  # proto3 JSON carries bytes as base64
 
 
-def _model(model_name: str, model_version: str) -> dict:
+def _model(model_name: str, model_version: str) -> dict[str, Any]:
     return {"name": check_text(model_name, "model_name"), "version": check_text(model_version, "model_version")}
 
 
@@ -103,7 +104,7 @@ def _model_config(config: Any) -> str:
     return config
 
 
-def _override_files(files: Any) -> dict:
+def _override_files(files: Any) -> dict[str, Any]:
     parameters = {}
     for path, content in _mapping(files, "files").items():
         if not path.startswith("file:"):
@@ -114,7 +115,7 @@ def _override_files(files: Any) -> dict:
     return parameters
 
 
-def _trace_value(value: Any, key: str) -> dict:
+def _trace_value(value: Any, key: str) -> dict[str, Any]:
     # The protocol carries every trace setting as a list of strings; no value clears it.
     if value is None:
         return {}
@@ -126,7 +127,7 @@ def _trace_value(value: Any, key: str) -> dict:
     return {"value": [str(item) for item in values]}
 
 
-def _log_value(value: Any, key: str) -> dict:
+def _log_value(value: Any, key: str) -> dict[str, Any]:
     # The protocol carries a log setting as one of bool, uint32 or string.
     if isinstance(value, bool):
         return {"bool_param": value}

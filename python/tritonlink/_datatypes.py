@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from . import _core
@@ -13,7 +15,7 @@ _TABLE = _core.datatypes()
 TRITON_DATATYPES = frozenset(name for name, _, _, _ in _TABLE)
 
 # Bytes per element, 0 for BYTES (whose elements are length-prefixed).
-ELEMENT_SIZE = {name: size for name, size, _, _ in _TABLE}
+ELEMENT_SIZE: dict[str, int] = {name: size for name, size, _, _ in _TABLE}
 
 # The fixed-size datatypes numpy types itself, little-endian as the protocol sends them.
 NUMPY_FOR_TRITON = {
@@ -39,10 +41,10 @@ def check_datatype(datatype: str, what: str) -> None:
 
 
 # Filled as dtypes are met: this lookup runs for every input of every request.
-_DATATYPE_FOR_DTYPE: dict = {}
+_DATATYPE_FOR_DTYPE: dict[np.dtype[Any], str] = {}
 
 
-def triton_datatype(dtype: np.dtype) -> str:
+def triton_datatype(dtype: np.dtype[Any]) -> str:
     """The Triton datatype name for a numpy dtype; TypeError for one the protocol cannot carry."""
     name = _DATATYPE_FOR_DTYPE.get(dtype)
     if name is None:
@@ -50,7 +52,7 @@ def triton_datatype(dtype: np.dtype) -> str:
     return name
 
 
-def matches(dtype: np.dtype, datatype: str) -> bool:
+def matches(dtype: np.dtype[Any], datatype: str) -> bool:
     """Whether an array of `dtype` can carry a tensor declared `datatype` (any byte order)."""
     try:
         return triton_datatype(dtype) == datatype

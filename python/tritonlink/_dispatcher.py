@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import logging
 import threading
-from typing import Optional
+from typing import Any, Callable, Optional
 
 from ._completions import CompletionRouter, OnDone
 
@@ -42,11 +42,11 @@ class Dispatcher:
             self._thread.join(timeout)
 
 
-def guarded(callback, model_name: str) -> OnDone:
+def guarded(callback: Callable[[Any, Any], Any], model_name: str) -> OnDone:
     """Wraps an async_infer callback so that an exception it raises is logged and later
     callbacks run."""
 
-    def run(result, error) -> None:
+    def run(result: Any, error: Any) -> None:
         try:
             callback(result, error)
         except Exception:

@@ -4,14 +4,14 @@ its auth_plugin returns for this call, then the call's own; a later one wins per
 from __future__ import annotations
 
 import base64
-from typing import Callable, Mapping, Optional
+from typing import Any, Callable, Mapping, Optional
 
 from ._arguments import core_headers
 
 AuthPlugin = Callable[[], Mapping[str, str]]
 
 
-def basic_auth_headers(username: str, password: str) -> dict:
+def basic_auth_headers(username: str, password: str) -> dict[str, Any]:
     """The ``authorization`` header of HTTP Basic authentication, for ``headers=``."""
     for value, what in ((username, "username"), (password, "password")):
         if not isinstance(value, str):
@@ -29,7 +29,7 @@ class CallHeaders:
         self._defaults = dict(core_headers(headers) or [])  # checked once, here
         self._auth_plugin = auth_plugin
 
-    def for_call(self, headers: Optional[Mapping[str, str]]) -> Optional[list]:
+    def for_call(self, headers: Optional[Mapping[str, str]]) -> Optional[list[Any]]:
         """The call's metadata as (key, value) pairs for the compiled core, or None."""
         if not self._defaults and self._auth_plugin is None:
             return None if headers is None else core_headers(headers)

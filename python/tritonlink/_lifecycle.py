@@ -16,7 +16,7 @@ from typing import Any
 
 from . import _core
 
-_live = weakref.WeakSet()
+_live: "weakref.WeakSet[Any]" = weakref.WeakSet()
 
 
 def track(owner: Any) -> None:

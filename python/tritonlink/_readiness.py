@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Mapping, Optional, Protocol
 
 from . import _control
 from .errors import InferenceServerError
@@ -41,10 +41,17 @@ class Readiness:
         return max(0.0, min(self.poll_interval, self._deadline - time.monotonic()))
 
 
+class _Polls(Protocol):
+    """A client (see ControlMethods._rpc)."""
+
+    def _rpc(self, rpc: _control.Rpc, headers: Optional[Mapping[str, str]], client_timeout: Optional[float]) -> Any:
+        ...
+
+
 class WaitsBlocking:
     """Client's way: poll and sleep in the calling thread."""
 
-    def _wait_until_ready(self, readiness: Readiness) -> None:
+    def _wait_until_ready(self: _Polls, readiness: Readiness) -> None:
         while True:
             try:
                 if self._rpc(readiness.rpc(), readiness.headers, readiness.poll_timeout()):
@@ -57,7 +64,7 @@ class WaitsBlocking:
 class WaitsAsync:
     """AsyncClient's way: poll and sleep without blocking the event loop."""
 
-    async def _wait_until_ready(self, readiness: Readiness) -> None:
+    async def _wait_until_ready(self: _Polls, readiness: Readiness) -> None:
         while True:
             try:
                 if await self._rpc(readiness.rpc(), readiness.headers, readiness.poll_timeout()):

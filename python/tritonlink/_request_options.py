@@ -37,7 +37,7 @@ def _check_bool(value: Any, what: str) -> bool:
     return bool(value)
 
 
-def check_user_parameters(parameters: Optional[Mapping[str, Any]]) -> dict:
+def check_user_parameters(parameters: Optional[Mapping[str, Any]]) -> dict[str, Any]:
     """The caller's custom parameters; reserved names are refused (their arguments set them)."""
     if parameters is None:
         return {}
@@ -61,7 +61,7 @@ def request_parameters(
     sequence_end: bool = False,
     priority: int = 0,
     timeout: Optional[int] = None,
-) -> Optional[dict]:
+) -> Optional[dict[str, Any]]:
     """Every request-level parameter of one request, or None when there is none."""
     if (parameters is None and timeout is None and sequence_start is False and sequence_end is False
             and type(sequence_id) is int and sequence_id == 0 and type(priority) is int and priority == 0):

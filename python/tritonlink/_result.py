@@ -6,7 +6,9 @@ from typing import Any, Callable, Iterator, Optional
 
 import numpy as np
 
+from . import _core
 from .errors import MissingOutputError
+from .shared_memory import RegionBook
 
 
 class InferResult:
@@ -18,10 +20,10 @@ class InferResult:
 
     __slots__ = ("_response",)
 
-    def __init__(self, response: Any) -> None:
+    def __init__(self, response: _core.InferResponse) -> None:
         self._response = response
 
-    def placed_in(self, placements: dict, regions: Any) -> "InferResult":
+    def placed_in(self, placements: dict[str, Any], regions: RegionBook) -> "InferResult":
         """This result, knowing which outputs the request placed in shared memory ({name: (region,
         offset, size)}) and the client's RegionBook that maps those regions."""
         return PlacedInferResult(self._response, placements, regions)
@@ -39,7 +41,7 @@ class InferResult:
         return self._response.id
 
     @property
-    def parameters(self) -> dict:
+    def parameters(self) -> dict[str, Any]:
         return self._response.parameters
 
     def is_final_response(self) -> bool:
@@ -63,17 +65,17 @@ class InferResult:
         ml_dtypes.bfloat16 views (ImportError naming ml_dtypes when it is not installed). An
         output placed in shared memory is a read-only view of the region, never a copy.
         """
-        array = self._response.as_numpy(name)
+        array: Optional[np.ndarray] = self._response.as_numpy(name)
         if array is None:
             raise self._missing(name)
         return array
 
-    def get_output(self, name: str) -> Optional[dict]:
+    def get_output(self, name: str) -> Optional[dict[str, Any]]:
         """The output's name, datatype, shape and parameters, or None when absent (as tritonclient)."""
         index = self._response.output_index(name)
         return None if index < 0 else self._response.describe_output(index)
 
-    def get_response(self) -> dict:
+    def get_response(self) -> dict[str, Any]:
         """The whole response as a dict shaped like Triton's JSON (tensor data left out)."""
         return {
             "model_name": self.model_name,
@@ -83,7 +85,7 @@ class InferResult:
             "outputs": [self._response.describe_output(i) for i in range(self._response.output_count)],
         }
 
-    def keys(self) -> list:
+    def keys(self) -> list[str]:
         return [self._response.describe_output(i)["name"] for i in range(self._response.output_count)]
 
     def __getitem__(self, name: str) -> np.ndarray:
@@ -108,7 +110,7 @@ class PlacedInferResult(InferResult):
 
     __slots__ = ("_placements", "_regions")
 
-    def __init__(self, response: Any, placements: dict, regions: Any) -> None:
+    def __init__(self, response: _core.InferResponse, placements: dict[str, Any], regions: RegionBook) -> None:
         super().__init__(response)
         self._placements = placements
         self._regions = regions
@@ -125,7 +127,8 @@ class PlacedInferResult(InferResult):
         return self._regions.view(region, output["datatype"], output["shape"], offset, byte_size)
 
 
-def with_placements(on_done: Callable, placements: dict, regions: Any) -> Callable:
+def with_placements(on_done: Callable[..., Any], placements: dict[str, Any],
+                    regions: RegionBook) -> Callable[..., Any]:
     """`on_done(result, error)` whose result views the outputs placed in shared memory there."""
 
     def placed_done(result: Optional[InferResult], error: Any) -> None:

@@ -34,7 +34,7 @@ class Stream(StreamSends):
     """
 
     def __init__(self, parts: Any, callback: Optional[StreamCallback], stream_timeout: Optional[float],
-                 headers: Optional[list], max_buffered: int) -> None:
+                 headers: Optional[list[Any]], max_buffered: int) -> None:
         if callback is not None and not callable(callback):
             raise TypeError(f"callback must be callable or None, not {type(callback).__name__}")
         check_max_buffered(max_buffered)
@@ -54,7 +54,7 @@ class Stream(StreamSends):
         self._router.start_stream(self._engine, self._id, self._on_response, self._on_end, stream_timeout, headers,
                                   max_buffered)
 
-    def _send(self, arguments: tuple) -> None:
+    def _send(self, arguments: tuple[Any, ...]) -> None:
         self._router.send(self._engine, self._id, next(self._ids), arguments)
 
     # ---- receiving: on the dispatcher thread, or on the reading thread while it drains ----
@@ -162,7 +162,8 @@ class _Results:
         return self._stream._take(self._timeout)
 
 
-def infer_stream(open_stream: Callable[[], Stream], arguments: tuple, include_empty_final: bool) -> Iterator[InferResult]:
+def infer_stream(open_stream: Callable[[], Stream], arguments: tuple[Any, ...],
+                 include_empty_final: bool) -> Iterator[InferResult]:
     """Every response to one request (infer_arguments' `arguments`) on a stream of its own,
     ending after the final one. Leaving the loop early cancels the request."""
     with open_stream() as stream:

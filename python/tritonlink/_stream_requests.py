@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import collections
 import weakref
-from typing import Any, Optional
+from typing import Any, Optional, cast
 
 from ._arguments import takes_infer_options
+from ._result import InferResult
 
 # Large enough that a fast consumer never waits on the network, small enough that a slow one
 # holds little memory: past it the stream stops reading and HTTP/2 flow control pushes back.
@@ -28,7 +29,7 @@ def cancel_when_dropped(stream: Any, engine: Any, stream_id: int) -> None:
     weakref.finalize(stream, engine.cancel, stream_id).atexit = False  # clients close at exit anyway
 
 
-def with_empty_final_response(arguments: tuple) -> tuple:
+def with_empty_final_response(arguments: tuple[Any, ...]) -> tuple[Any, ...]:
     """infer_arguments' `arguments`, asking a decoupled model for the empty response that only
     carries the final flag, so that the end of the request is seen."""
     request_parameters = dict(arguments[5] or {})
@@ -41,9 +42,16 @@ class StreamSends:
     in ``_send`` how a checked request goes out (AsyncStream's returns an awaitable)."""
 
     _call_headers = None  # a stream's headers are the stream's own, sent when it opens
+    # Set by Stream and AsyncStream.
+    _engine: Any
+    _id: int
+    _closing: bool
+
+    def _send(self, arguments: tuple[Any, ...]) -> Any:
+        raise NotImplementedError  # Stream and AsyncStream each say how a request goes out
 
     @takes_infer_options(without=("client_timeout", "headers", "compression_algorithm", "retry"))
-    def send(self, arguments: tuple, *, enable_empty_final_response: bool = False) -> Any:
+    def send(self, arguments: tuple[Any, ...], *, enable_empty_final_response: bool = False) -> Any:
         """Queues one request on the stream; returns without waiting for its responses.
 
         ``enable_empty_final_response`` asks a decoupled model for an empty response that only
@@ -77,7 +85,7 @@ class ResponseBuffer:
     def __init__(self, engine: Any, stream_id: int, max_buffered: int) -> None:
         self._engine = engine
         self._stream_id = stream_id
-        self._items: collections.deque = collections.deque()
+        self._items: collections.deque[Any] = collections.deque()
         self.ended = False
         self._end_error: Optional[BaseException] = None
         self._unreturned = 0
@@ -101,7 +109,7 @@ class ResponseBuffer:
         """Whether take() would not wait: a response is buffered, or the stream has ended."""
         return bool(self._items) or self.ended
 
-    def take(self) -> Any:
+    def take(self) -> InferResult:
         """The next response (raising its error), or StopIteration once the stream has ended and
         everything before its end was read; an end with an error raises it, once."""
         if self._items:
@@ -109,14 +117,14 @@ class ResponseBuffer:
             self.consumed()
             if error is not None:
                 raise error
-            return result
+            return cast(InferResult, result)  # each response holds a result or an error
         error, self._end_error = self._end_error, None
         if error is not None:
             raise error
         raise StopIteration
 
 
-def final_step(result: Any, include_empty_final: bool) -> tuple:
+def final_step(result: Any, include_empty_final: bool) -> tuple[Any, ...]:
     """For one request's responses in turn: (whether to hand this one on, whether it is the
     last). The empty response that only carries the final flag is handed on when asked for."""
     if not result.is_final_response():

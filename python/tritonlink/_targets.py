@@ -41,7 +41,7 @@ def _ip_of(host: str, port: str) -> str:
     except ValueError:
         pass
     try:
-        return socket.getaddrinfo(host, int(port), type=socket.SOCK_STREAM)[0][4][0]
+        return str(socket.getaddrinfo(host, int(port), type=socket.SOCK_STREAM)[0][4][0])
     except socket.gaierror as error:
         raise ValueError(f"cannot resolve {host!r}: {error}") from error
 

@@ -16,7 +16,7 @@ from ._datatypes import check_datatype, matches
 from .shared_memory import SharedMemoryRegion, placement, tensor_byte_size
 
 # What the compiled core takes for one input: (name, datatype, shape, array or None, parameters).
-CoreInput = tuple
+CoreInput = tuple[Any, ...]
 
 
 def _check_name(name: Any, what: str) -> str:
@@ -27,7 +27,7 @@ def _check_name(name: Any, what: str) -> str:
     return name
 
 
-def _check_shape(shape: Any, name: str) -> tuple:
+def _check_shape(shape: Any, name: str) -> tuple[Any, ...]:
     if isinstance(shape, (str, bytes)) or not isinstance(shape, Iterable):
         raise TypeError(f"shape of input '{name}' must be a sequence of ints, not {type(shape).__name__}")
     dims = tuple(shape)
@@ -52,7 +52,7 @@ class InferInput:
         check_datatype(datatype, f"input '{name}'")  # fails now rather than at send time
         self._datatype = datatype
         self._data: Optional[np.ndarray] = None
-        self._parameters: dict = {}
+        self._parameters: dict[str, Any] = {}
 
     def name(self) -> str:
         return self._name
@@ -60,7 +60,7 @@ class InferInput:
     def datatype(self) -> str:
         return self._datatype
 
-    def shape(self) -> list:
+    def shape(self) -> list[Any]:
         return list(self._shape)
 
     def set_shape(self, shape: Sequence[int]) -> "InferInput":
@@ -120,7 +120,7 @@ class InferRequestedOutput:
             raise TypeError(f"class_count of output '{name}' must be an int, not {type(class_count).__name__}")
         if class_count < 0:
             raise ValueError(f"class_count of output '{name}' must not be negative, got {class_count}")
-        self._parameters: dict = {"classification": int(class_count)} if class_count else {}
+        self._parameters: dict[str, Any] = {"classification": int(class_count)} if class_count else {}
 
     def name(self) -> str:
         return self._name
@@ -132,10 +132,10 @@ class InferRequestedOutput:
         self._parameters.update(placement(region, byte_size, offset, f"output '{self._name}'"))
         return self
 
-    def core_output(self) -> tuple:
+    def core_output(self) -> tuple[Any, ...]:
         return (self._name, self._parameters or None)
 
-    def placed(self) -> Optional[tuple]:
+    def placed(self) -> Optional[tuple[Any, ...]]:
         """(region name, offset, byte_size) when the output is placed in shared memory."""
         region = self._parameters.get("shared_memory_region")
         if region is None:
@@ -146,7 +146,7 @@ class InferRequestedOutput:
 InputsArg = Union[Sequence[InferInput], Mapping[str, np.ndarray]]
 
 
-def core_inputs(inputs: InputsArg) -> Union[dict, list]:
+def core_inputs(inputs: InputsArg) -> Union[dict[str, Any], list[Any]]:
     """Validates `inputs` (InferInputs or {name: ndarray}) into what the compiled core takes.
 
     A dict goes as it is: the core checks and reads its entries itself (converting or serializing
@@ -168,26 +168,26 @@ def core_inputs(inputs: InputsArg) -> Union[dict, list]:
     return prepared
 
 
-class PlacedOutputs(list):
+class PlacedOutputs(list[Any]):
     """Requested outputs of which some are placed in shared memory: ``placements`` maps each such
     output's name to (region name, offset, byte_size), for the result to view them there."""
 
-    placements: dict
+    placements: dict[str, Any]
 
 
-def core_outputs(outputs: Optional[Iterable[Union[InferRequestedOutput, str]]]) -> list:
+def core_outputs(outputs: Optional[Iterable[Union[InferRequestedOutput, str]]]) -> list[Any]:
     """Validates requested outputs (InferRequestedOutput or plain names) for the compiled core."""
     if outputs is None:
         return []
     if isinstance(outputs, (str, bytes)):
         raise TypeError("outputs must be a list of InferRequestedOutput or names, not a single string")
-    prepared: list = []
+    prepared: list[Any] = []
     for item in outputs:
         if isinstance(item, InferRequestedOutput):
             prepared.append(item.core_output())
             placed = item.placed()
             if placed is not None:
-                if type(prepared) is list:
+                if not isinstance(prepared, PlacedOutputs):
                     prepared = PlacedOutputs(prepared)
                     prepared.placements = {}
                 prepared.placements[item.name()] = placed

@@ -39,11 +39,12 @@ class _LoopDriver:
         self.ids = itertools.count(1)
         loop.add_reader(self.router.sink.fd, self.router.drain_all)
 
-    def start(self, arguments: Optional[tuple], rpc: Optional[_control.Rpc], timeout, headers, retry) -> tuple:
+    def start(self, arguments: Optional[tuple[Any, ...]], rpc: Optional[_control.Rpc], timeout: Optional[float],
+              headers: Any, retry: Any) -> tuple[asyncio.Future[Any], int]:
         """Starts a call; returns (future, call id)."""
         future = self.loop.create_future()
 
-        def on_done(result, error):
+        def on_done(result: Any, error: Optional[BaseException]) -> None:
             if future.done():  # cancelled by the awaiting task
                 return
             if error is None:
@@ -64,7 +65,7 @@ class _LoopDriver:
         self.loop.remove_reader(self.router.sink.fd)
 
 
-class AsyncClient(WaitsAsync, ControlMethods):
+class AsyncClient(WaitsAsync, ControlMethods[Awaitable[bool], Awaitable[dict[str, Any]], Awaitable[None]]):
     """An asyncio client of one Triton Inference Server; see :class:`tritonlink.Client`.
 
     It binds to the event loop that first uses it. ``max_in_flight`` bounds the requests in
@@ -102,7 +103,8 @@ class AsyncClient(WaitsAsync, ControlMethods):
         self._retry = retry
         self._spans = _tracing.spans_for(tracing)
         if self._spans is not None:  # chosen once: an untraced call runs no tracing code
-            self.infer, self.infer_stream = self._traced_infer, self._traced_infer_stream
+            # Instance attributes shadow the methods (mypy takes them for plain methods).
+            self.infer, self.infer_stream = self._traced_infer, self._traced_infer_stream  # type: ignore[method-assign]
         self._core: Optional[Any] = make_core_client(
             self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
             keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data, channels, metrics)
@@ -117,7 +119,7 @@ class AsyncClient(WaitsAsync, ControlMethods):
     def url(self) -> str:
         return self._url
 
-    def metrics(self) -> dict:
+    def metrics(self) -> dict[str, Any]:
         """See :meth:`tritonlink.Client.metrics` (a plain call: nothing to await)."""
         return metrics_snapshot(self._core)
 
@@ -133,8 +135,8 @@ class AsyncClient(WaitsAsync, ControlMethods):
             raise RuntimeError("this AsyncClient is bound to another event loop")
         return self._driver
 
-    async def _await(self, arguments: Optional[tuple], rpc: Optional[_control.Rpc] = None, timeout=None,
-                     headers=None, retry=None) -> Any:
+    async def _await(self, arguments: Optional[tuple[Any, ...]], rpc: Optional[_control.Rpc] = None,
+                     timeout: Optional[float] = None, headers: Any = None, retry: Any = None) -> Any:
         driver = self._loop_driver()
         slots = self._slots
         if slots is not None:
@@ -152,17 +154,17 @@ class AsyncClient(WaitsAsync, ControlMethods):
             if slots is not None:
                 slots.release()
 
-    def infer(self, arguments: tuple) -> Awaitable[InferResult]:
+    def _infer(self, arguments: tuple[Any, ...]) -> Awaitable[InferResult]:
         """As Client.infer, awaitable; cancelling the awaiting task cancels the call."""
         if arguments[2].__class__ is PlacedOutputs:
             return self._await_placed(arguments)
         return self._await(arguments)
 
-    _traced_infer = takes_infer_options()(_tracing.traced_awaitable(infer))
-    infer = takes_infer_options()(infer)
+    _traced_infer = takes_infer_options(name="infer")(_tracing.traced_awaitable(_infer))
+    infer = takes_infer_options(name="infer")(_infer)
 
-    async def _await_placed(self, arguments: tuple) -> InferResult:
-        result = await self._await(arguments)
+    async def _await_placed(self, arguments: tuple[Any, ...]) -> InferResult:
+        result: InferResult = await self._await(arguments)
         return result.placed_in(arguments[2].placements, self.shared_memory_regions)
 
     # ---- streams ----
@@ -178,18 +180,20 @@ class AsyncClient(WaitsAsync, ControlMethods):
         return AsyncStream(self._loop_driver(), core_timeout(stream_timeout), self._call_headers.for_call(headers),
                            max_buffered)
 
-    def infer_stream(self, arguments: tuple, *,
-                     enable_empty_final_response: bool = False) -> AsyncIterator[InferResult]:
+    def _infer_stream(self, arguments: tuple[Any, ...], *,
+                      enable_empty_final_response: bool = False) -> AsyncIterator[InferResult]:
         """As Client.infer_stream: ``async for result in aclient.infer_stream(...)``."""
         return infer_stream(lambda: AsyncStream(self._loop_driver(), arguments[6], arguments[7], DEFAULT_MAX_BUFFERED),
                             with_empty_final_response(arguments), enable_empty_final_response)
 
-    _traced_infer_stream = takes_infer_options(without=("retry",))(_tracing.traced_async_iterator(infer_stream))
-    infer_stream = takes_infer_options(without=("retry",))(infer_stream)
+    _traced_infer_stream = takes_infer_options(without=("retry",), name="infer_stream")(
+        _tracing.traced_async_iterator(_infer_stream))
+    infer_stream = takes_infer_options(without=("retry",), name="infer_stream")(_infer_stream)
 
     # ---- control plane: the calls are ControlMethods'; each returns this coroutine ----
 
-    async def _rpc(self, rpc: _control.Rpc, headers, client_timeout) -> Any:
+    async def _rpc(self, rpc: _control.Rpc, headers: Optional[Mapping[str, str]],
+                   client_timeout: Optional[float]) -> Any:
         response = await self._await(None, rpc, core_timeout(client_timeout), self._call_headers.for_call(headers),
                                      core_retry(None, self._retry))
         return rpc.result(response)
@@ -208,7 +212,7 @@ class AsyncClient(WaitsAsync, ControlMethods):
     def _close_at_exit(self) -> None:
         self.close_nowait()
 
-    def _disown_after_fork(self) -> tuple:
+    def _disown_after_fork(self) -> tuple[Any, Optional[_LoopDriver]]:
         inherited = (self._core, self._driver)
         self._core, self._driver = None, None
         self._closed_reason = "unusable in this process: it was created before os.fork(); create a new client"

@@ -36,7 +36,8 @@ UNAUTHENTICATED         PermissionDeniedError     no         no
 
 The flags come from the compiled core (csrc/core/status_classes.*), whose retry policy reads
 the same table; a test checks that this one agrees. RESOURCE_EXHAUSTED may have executed
-because gRPC also reports a response too large to receive with it. UNAVAILABLE is the one code whose message decides: when gRPC says it never connected
+because gRPC also reports a response too large to receive with it. UNAVAILABLE is the one code
+whose message decides: when gRPC says it never connected
 (``failed to connect``, ``Connection refused``, ``DNS resolution failed``), the request was not
 sent and the error is safe to retry; otherwise (a connection reset, a server shutting down) the
 server may have run it. A response that the client cannot decode is INTERNAL: it executed.
@@ -173,7 +174,7 @@ class MissingOutputError(KeyError, ValueError):
 
 
 class _Mapping(NamedTuple):
-    error_class: type
+    error_class: type[InferenceServerError]
     retryable: bool
     may_have_executed: bool
 

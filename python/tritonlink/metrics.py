@@ -63,7 +63,7 @@ class PrometheusCollector:
     def __init__(self, clients: Dict[str, Any]) -> None:
         self._snapshots: Dict[str, Callable[[], Dict[str, Any]]] = {name: c.metrics for name, c in clients.items()}
 
-    def describe(self) -> list:
+    def describe(self) -> list[Any]:
         return []  # metric names depend on what was recorded: no description up front
 
     def collect(self) -> Iterator[Any]:

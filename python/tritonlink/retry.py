@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any, Iterable, Optional, Tuple
 
 from . import _core
+from ._core import RetryPolicy as CompiledPolicy
 from .errors import InferenceServerError, StatusCode
 
 
@@ -74,7 +75,7 @@ class RetryPolicy:
     jitter: float = 0.2
     retry_on: Tuple[StatusCode, ...] = (StatusCode.UNAVAILABLE,)
     retry_after_send: bool = False
-    _core: Any = field(init=False, repr=False, compare=False)
+    _core: CompiledPolicy = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if isinstance(self.max_attempts, bool) or not isinstance(self.max_attempts, int):

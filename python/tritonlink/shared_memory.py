@@ -68,7 +68,7 @@ class Region:
 
     def __init__(self, name: str, memory: Any) -> None:
         self._name = name
-        self._memory: Optional[Any] = memory
+        self._memory: Any = memory  # the compiled SystemSharedMemory or CudaSharedMemory
 
     @property
     def name(self) -> str:
@@ -126,6 +126,7 @@ class SharedMemoryRegion(Region):
         shape = tuple(int(d) for d in shape)
         count = int(np.prod(shape, dtype=np.int64))
         self.check_span(offset, count * dtype.itemsize)
+        assert self._bytes is not None  # check_span raised if the region is closed
         return self._bytes[offset:offset + count * dtype.itemsize].view(dtype).reshape(shape)
 
     def write(self, arrays: Union[np.ndarray, Iterable[np.ndarray]], offset: int = 0) -> int:
@@ -140,6 +141,7 @@ class SharedMemoryRegion(Region):
             payloads.append(wire_payload("region write", triton_datatype(array.dtype), array))
         end = count(offset, "offset")
         self.check_span(end, sum(p.nbytes for p in payloads))
+        assert self._bytes is not None  # check_span raised if the region is closed
         for payload in payloads:
             self._bytes[end:end + payload.nbytes] = payload.reshape(-1).view(np.uint8)
             end += payload.nbytes
@@ -157,6 +159,7 @@ class SharedMemoryRegion(Region):
         """What a tensor the server wrote at `offset` is: a read-only view; for BYTES, its elements."""
         if ELEMENT_SIZE.get(datatype) == 0:
             self.check_span(offset, byte_size)
+            assert self._bytes is not None  # check_span raised if the region is closed
             return _core.deserialize_bytes_tensor(self._bytes[offset:offset + byte_size].tobytes(), list(shape))
         view = self.as_numpy(numpy_dtype(datatype, what), shape, offset)
         view.flags.writeable = False
@@ -194,7 +197,7 @@ def open_region(name: str, key: str, byte_size: int) -> SharedMemoryRegion:
     return SharedMemoryRegion(name, _core.SystemSharedMemory.open(key, count(byte_size, "byte_size")))
 
 
-def placement(region: Any, byte_size: Any, offset: Any, what: str) -> dict:
+def placement(region: Any, byte_size: Any, offset: Any, what: str) -> dict[str, Any]:
     """The tensor parameters that place a tensor at `offset` in `region` (an object or a name),
     checked against the region when it is open in this process."""
     name = region.name if isinstance(region, SharedMemoryRegion) else check_region_name(region)
@@ -245,7 +248,7 @@ class RegionBook:
     else the key, so that outputs placed in a region can be viewed through a mapping of it."""
 
     def __init__(self) -> None:
-        self._entries: dict = {}  # name -> (key, byte_size, offset, region or None, opened by us)
+        self._entries: dict[str, Any] = {}  # name -> (key, byte_size, offset, region or None, opened by us)
 
     def registered(self, name: str, key: str, byte_size: int, offset: int,
                    region: Optional[SharedMemoryRegion]) -> None:

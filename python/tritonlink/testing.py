@@ -32,9 +32,9 @@ class ServerTls(NamedTuple):
     private_key: Pem
     client_ca: Optional[Pem] = None
 
-    def pems(self) -> tuple:
-        return (read_pem(self.certificate_chain, "tls.certificate_chain"), read_pem(self.private_key, "tls.private_key"),
-                read_pem(self.client_ca, "tls.client_ca"))
+    def pems(self) -> tuple[Any, ...]:
+        return (read_pem(self.certificate_chain, "tls.certificate_chain"),
+                read_pem(self.private_key, "tls.private_key"), read_pem(self.client_ca, "tls.client_ca"))
 
 
 class Server:
@@ -57,7 +57,7 @@ class Server:
         self._host = host
         self._tls = tls.pems() if tls is not None else None  # unreadable files fail here
         self._header_forward_pattern = header_forward_pattern or ""
-        self._server: Optional[Any] = None
+        self._server: Optional[_core.EmbeddedServer] = None
         _lifecycle.track(self)
 
     def start(self) -> "Server":
@@ -77,7 +77,7 @@ class Server:
             raise RuntimeError("the server is not running")
         return self._server.port
 
-    def peers(self) -> set:
+    def peers(self) -> set[Any]:
         """The client connections ("ipv4:127.0.0.1:41234") that have sent it inference
         requests (ModelInfer or ModelStreamInfer) since it started."""
         if self._server is None:

@@ -54,7 +54,7 @@ class Spans:
         self._trace = trace
         self._propagate = propagate
 
-    def start(self, arguments: tuple, name: str = SPAN_NAME) -> tuple:
+    def start(self, arguments: tuple[Any, ...], name: str = SPAN_NAME) -> tuple[Any, ...]:
         """A span for infer_arguments' `arguments` (a child of the current context), and the
         arguments with its context added to their metadata."""
         model_name, model_version, request_id = arguments[0], arguments[3], arguments[4]
@@ -65,7 +65,7 @@ class Spans:
         if request_id:
             attributes["triton.request.id"] = request_id
         span = self._tracer.start_span(name, kind=self._trace.SpanKind.CLIENT, attributes=attributes)
-        carrier: dict = {}
+        carrier: dict[str, Any] = {}
         self._propagate.inject(carrier, context=self._trace.set_span_in_context(span))
         # The span's context replaces a traceparent the caller set: the server's span is its child.
         metadata = dict(arguments[_METADATA] or ())
@@ -84,10 +84,10 @@ class Spans:
             span.set_status(self._trace.Status(self._trace.StatusCode.ERROR, str(error)))
         span.end()
 
-    def wrap_start(self, start: Callable) -> Callable:
+    def wrap_start(self, start: Callable[..., Any]) -> Callable[..., Any]:
         """Client._start traced: the span ends when the completion is delivered."""
 
-        def traced_start(arguments: tuple, on_done: Callable, router: Any = None) -> Any:
+        def traced_start(arguments: tuple[Any, ...], on_done: Callable[..., Any], router: Any = None) -> Any:
             span, arguments = self.start(arguments)
 
             def done(result: Any, error: Optional[BaseException]) -> None:
@@ -103,18 +103,18 @@ class Spans:
         return traced_start
 
 
-def _like(wrapper: Callable, wait: Callable) -> Callable:
+def _like(wrapper: Callable[..., Any], wait: Callable[..., Any]) -> Callable[..., Any]:
     # takes_infer_options reads the name, docstring, signature and annotations of what it decorates.
     wrapper.__name__, wrapper.__qualname__, wrapper.__doc__ = wait.__name__, wait.__qualname__, wait.__doc__
-    wrapper.__signature__ = inspect.signature(wait)
+    wrapper.__signature__ = inspect.signature(wait)  # type: ignore[attr-defined]  # inspect reads it
     wrapper.__annotations__ = dict(wait.__annotations__)
     return wrapper
 
 
-def traced_call(wait: Callable) -> Callable:
+def traced_call(wait: Callable[..., Any]) -> Callable[..., Any]:
     """A blocking `wait(client, arguments)` traced: the span ends when it returns or raises."""
 
-    def traced(client: Any, arguments: tuple) -> Any:
+    def traced(client: Any, arguments: tuple[Any, ...]) -> Any:
         spans = client._spans
         span, arguments = spans.start(arguments)
         try:
@@ -128,11 +128,11 @@ def traced_call(wait: Callable) -> Callable:
     return _like(traced, wait)
 
 
-def traced_awaitable(wait: Callable) -> Callable:
+def traced_awaitable(wait: Callable[..., Any]) -> Callable[..., Any]:
     """A `wait(client, arguments)` that returns an awaitable, traced: the span ends when the
     awaitable does."""
 
-    def traced(client: Any, arguments: tuple) -> Any:
+    def traced(client: Any, arguments: tuple[Any, ...]) -> Any:
         spans = client._spans
         span, arguments = spans.start(arguments)
         return _ended_after(spans, span, wait(client, arguments))
@@ -150,11 +150,11 @@ async def _ended_after(spans: Spans, span: Any, awaitable: Any) -> Any:
     return result
 
 
-def traced_iterator(wait: Callable) -> Callable:
+def traced_iterator(wait: Callable[..., Any]) -> Callable[..., Any]:
     """infer_stream's `wait(client, arguments, **options)`, an iterator of one request's
     responses, traced: the span's context opens the stream; it ends after the final response."""
 
-    def traced(client: Any, arguments: tuple, **options: Any) -> Any:
+    def traced(client: Any, arguments: tuple[Any, ...], **options: Any) -> Any:
         spans = client._spans
         span, arguments = spans.start(arguments, STREAM_SPAN_NAME)
         return _ended_after_iterating(spans, span, wait(client, arguments, **options))
@@ -171,10 +171,10 @@ def _ended_after_iterating(spans: Spans, span: Any, results: Any) -> Any:
     spans.end(span, None)
 
 
-def traced_async_iterator(wait: Callable) -> Callable:
+def traced_async_iterator(wait: Callable[..., Any]) -> Callable[..., Any]:
     """As traced_iterator, for AsyncClient.infer_stream's async iterator."""
 
-    def traced(client: Any, arguments: tuple, **options: Any) -> Any:
+    def traced(client: Any, arguments: tuple[Any, ...], **options: Any) -> Any:
         spans = client._spans
         span, arguments = spans.start(arguments, STREAM_SPAN_NAME)
         return _ended_after_async_iterating(spans, span, wait(client, arguments, **options))

@@ -28,7 +28,8 @@ def main(argv: Optional[Sequence[str]] = None) -> int:
         group.add_commands(commands)
     args = parser.parse_args(argv)
     try:
-        return args.run(args)
+        code: int = args.run(args)
+        return code
     except (ServerUnavailableError, DeadlineExceededError) as error:
         print(f"tritonlink {args.command}: cannot reach {getattr(args, 'url', 'the server')}: {error}",
               file=sys.stderr)

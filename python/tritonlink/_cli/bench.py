@@ -11,16 +11,17 @@ import argparse
 import sys
 import threading
 import time
-from typing import Optional
+from typing import Any, Callable, Optional, TypeVar
 
 import numpy as np
 
+from .._client import Client
 from .._datatypes import numpy_dtype
 from . import _connect, bench_report
 from .infer import parse_inputs
 
 
-def metadata_inputs(metadata: dict, payload_bytes: int) -> dict:
+def metadata_inputs(metadata: dict[str, Any], payload_bytes: int) -> dict[str, Any]:
     """Zero-filled inputs shaped by the metadata: a variable (-1) dimension holds as many
     elements as make about `payload_bytes` per input, the next ones 1."""
     inputs = {}
@@ -45,13 +46,13 @@ class ClosedLoop:
     """`concurrency` requests in flight until `requests` are started or `duration` passes;
     records (completion time, latency) of each success, counts the failures."""
 
-    def __init__(self, client, model: str, inputs: dict, concurrency: int, requests: Optional[int],
+    def __init__(self, client: Client, model: str, inputs: dict[str, Any], concurrency: int, requests: Optional[int],
                  duration: Optional[float]) -> None:
         self._client, self._model, self._inputs = client, model, inputs
         self._concurrency, self._limit, self._duration = concurrency, requests, duration
         self._lock = threading.Lock()
         self._started = self._in_flight = 0
-        self.samples: list = []  # (seconds since start, latency in seconds)
+        self.samples: list[Any] = []  # (seconds since start, latency in seconds)
         self.errors = 0
         self.first_error: Optional[BaseException] = None
         self.done = threading.Event()
@@ -98,6 +99,7 @@ class ClosedLoop:
         """How far the run is, from 0 to 1."""
         if self._limit is not None:
             return (len(self.samples) + self.errors) / self._limit
+        assert self._duration is not None  # a run has a number of requests or a duration
         return min(1.0, (time.perf_counter() - self.begin) / self._duration)
 
 
@@ -129,17 +131,19 @@ def _bench(args: argparse.Namespace) -> int:
     print(bench_report.table(summary))
     if args.json:
         bench_report.write_json(summary, args.json)
-    if args.plot:
-        if not bench_report.plot(loop.samples, args.plot):
-            print("tritonlink bench: matplotlib is not installed: no plot written", file=sys.stderr)
+    if args.plot and not bench_report.plot(loop.samples, args.plot):
+        print("tritonlink bench: matplotlib is not installed: no plot written", file=sys.stderr)
     if loop.errors:
         print(f"tritonlink bench: {loop.errors} requests failed, the first: {loop.first_error}", file=sys.stderr)
         return 1
     return 0
 
 
-def _positive(kind):
-    def parse(text: str):
+_Number = TypeVar("_Number", bound=float)
+
+
+def _positive(kind: Callable[[str], _Number]) -> Callable[[str], _Number]:
+    def parse(text: str) -> _Number:
         value = kind(text)
         if value <= 0:
             raise argparse.ArgumentTypeError(f"must be positive, got {text}")
@@ -147,7 +151,7 @@ def _positive(kind):
     return parse
 
 
-def add_commands(commands) -> None:
+def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     bench = commands.add_parser("bench", help="latency percentiles and throughput of a model at a concurrency",
                                 description=__doc__)
     _connect.add_url(bench)

@@ -15,9 +15,9 @@ PLOT_SIZE_PX = (1200, 500)
 _DPI = 100
 
 
-def summarize(samples: list, errors: int, wall_seconds: float, concurrency: int) -> dict:
+def summarize(samples: list[Any], errors: int, wall_seconds: float, concurrency: int) -> dict[str, Any]:
     latencies_ms = np.array([latency for _, latency in samples]) * 1e3
-    summary: dict = {"concurrency": concurrency, "requests": len(samples), "errors": errors,
+    summary: dict[str, Any] = {"concurrency": concurrency, "requests": len(samples), "errors": errors,
                      "seconds": round(wall_seconds, 6),
                      "throughput_per_s": round(len(samples) / wall_seconds, 3) if wall_seconds > 0 else 0.0}
     if len(latencies_ms):
@@ -27,7 +27,7 @@ def summarize(samples: list, errors: int, wall_seconds: float, concurrency: int)
     return summary
 
 
-def table(summary: dict) -> str:
+def table(summary: dict[str, Any]) -> str:
     lines = [f"{summary['requests']} requests, {summary['errors']} errors in {summary['seconds']:.3f} s at "
              f"concurrency {summary['concurrency']}: {summary['throughput_per_s']:,.1f} infer/s"]
     latency = summary.get("latency_ms")
@@ -38,7 +38,7 @@ def table(summary: dict) -> str:
     return "\n".join(lines)
 
 
-def write_json(summary: dict, path: str) -> None:
+def write_json(summary: dict[str, Any], path: str) -> None:
     text = json.dumps(summary, indent=2)
     if path == "-":
         print(text)
@@ -58,7 +58,7 @@ def progress_bar() -> Optional[Any]:
                     TimeElapsedColumn(), console=Console(file=sys.stderr))
 
 
-def plot(samples: list, path: str) -> bool:
+def plot(samples: list[Any], path: str) -> bool:
     """Writes the latency histogram and the throughput over time to a PNG of PLOT_SIZE_PX;
     False without matplotlib."""
     try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from . import _connect
 
@@ -19,7 +20,7 @@ def _health(args: argparse.Namespace) -> int:
     return 0 if all(checks.values()) else 1
 
 
-def table(rows: list, columns: tuple) -> str:
+def table(rows: list[Any], columns: tuple[Any, ...]) -> str:
     """Rows of dicts as a plain text table, one column per key, left-aligned."""
     cells = [[str(row.get(column, "")) for column in columns] for row in rows]
     widths = [max([len(column)] + [len(line[i]) for line in cells]) for i, column in enumerate(columns)]
@@ -47,7 +48,7 @@ def _metadata(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands) -> None:
+def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     health = commands.add_parser("health", help="is the server (and a model) live and ready; exit 0 if so, 1 if not")
     _connect.add_url(health)
     health.add_argument("--model", help="also check that this model is ready")

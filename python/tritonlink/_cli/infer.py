@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+from typing import Any
 
 import numpy as np
 
@@ -16,7 +17,8 @@ from ._connect import UsageError
 def _input_array(name: str, value: str, datatype: str) -> np.ndarray:
     """`value` is a .npy file, or a JSON number/list read as the model's datatype for `name`."""
     if value.endswith(".npy"):
-        return np.load(value, allow_pickle=datatype == "BYTES")
+        array: np.ndarray = np.load(value, allow_pickle=datatype == "BYTES")
+        return array
     try:
         data = json.loads(value)
     except json.JSONDecodeError as error:
@@ -26,7 +28,7 @@ def _input_array(name: str, value: str, datatype: str) -> np.ndarray:
     return np.array(data, dtype=numpy_dtype(datatype, f"input '{name}'"))
 
 
-def parse_inputs(specs: list, metadata: dict) -> dict:
+def parse_inputs(specs: list[Any], metadata: dict[str, Any]) -> dict[str, Any]:
     """{name: array} from NAME=VALUE specs, checked against the model's declared inputs."""
     declared = {tensor["name"]: tensor["datatype"] for tensor in metadata.get("inputs", [])}
     inputs = {}
@@ -64,7 +66,7 @@ def _infer(args: argparse.Namespace) -> int:
     return 0
 
 
-def add_commands(commands) -> None:
+def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]") -> None:
     infer = commands.add_parser("infer", help="run one inference; print the outputs as JSON or save them as .npy")
     _connect.add_url(infer)
     infer.add_argument("model", metavar="MODEL")

@@ -5,9 +5,11 @@ tritonlink's own names."""
 from __future__ import annotations
 
 import inspect
-from typing import Any, Callable, Optional
+from typing import Any, Callable, Mapping, Optional, Union
 
 from ...errors import InferenceServerException
+
+Headers = Optional[Mapping[str, str]]
 
 
 class KeepAliveOptions:
@@ -24,13 +26,13 @@ class KeepAliveOptions:
 class Request:
     """What an auth plugin is called with: it adds to ``headers``."""
 
-    def __init__(self, headers: dict) -> None:
+    def __init__(self, headers: dict[str, Any]) -> None:
         self.headers = headers
 
 
 def native_client_options(ssl: bool, root_certificates: Optional[str], private_key: Optional[str],
                           certificate_chain: Optional[str], creds: Any, keepalive_options: Optional[KeepAliveOptions],
-                          channel_args: Any, auth_plugin: Callable[[], dict]) -> dict:
+                          channel_args: Any, auth_plugin: Callable[[], dict[str, Any]]) -> dict[str, Any]:
     """The keyword arguments of tritonlink's Client (or AsyncClient) for tritonclient's."""
     if creds is not None:
         raise NotImplementedError("creds (a grpc.ChannelCredentials) cannot be used by tritonlink's gRPC C++ "
@@ -69,16 +71,18 @@ class Plugins:
     def unregister_plugin(self) -> None:
         self._plugin = None
 
-    def _plugin_headers(self) -> dict:
+    def _plugin_headers(self) -> dict[str, Any]:
         request = Request({})
         if self._plugin is not None:
             self._plugin(request)
         return request.headers
 
 
-def infer_request(model_name, inputs, model_version="", outputs=None, request_id="", sequence_id=0,
-                  sequence_start=False, sequence_end=False, priority=0, timeout=None, client_timeout=None,
-                  headers=None, compression_algorithm=None, parameters=None) -> dict:
+def infer_request(model_name: str, inputs: Any, model_version: str = "", outputs: Any = None, request_id: str = "",
+                  sequence_id: Union[int, str] = 0, sequence_start: bool = False, sequence_end: bool = False,
+                  priority: int = 0, timeout: Optional[int] = None, client_timeout: Optional[float] = None,
+                  headers: Headers = None, compression_algorithm: Optional[str] = None,
+                  parameters: Optional[Mapping[str, Any]] = None) -> dict[str, Any]:
     """tritonclient's infer() arguments as tritonlink's infer() keywords: the same names."""
     return dict(model_name=model_name, inputs=inputs, model_version=model_version, outputs=outputs,
                 request_id=request_id, sequence_id=sequence_id, sequence_start=sequence_start,
@@ -86,9 +90,10 @@ def infer_request(model_name, inputs, model_version="", outputs=None, request_id
                 headers=headers, compression_algorithm=compression_algorithm, parameters=parameters)
 
 
-def stream_request(model_name, inputs, model_version="", outputs=None, request_id="", sequence_id=0,
-                   sequence_start=False, sequence_end=False, enable_empty_final_response=False, priority=0,
-                   timeout=None, parameters=None) -> dict:
+def stream_request(model_name: str, inputs: Any, model_version: str = "", outputs: Any = None, request_id: str = "",
+                   sequence_id: Union[int, str] = 0, sequence_start: bool = False, sequence_end: bool = False,
+                   enable_empty_final_response: bool = False, priority: int = 0, timeout: Optional[int] = None,
+                   parameters: Optional[Mapping[str, Any]] = None) -> dict[str, Any]:
     """tritonclient's async_stream_infer() arguments (and the aio stream's request dicts) as
     tritonlink's Stream.send() keywords: the same names."""
     return dict(model_name=model_name, inputs=inputs, model_version=model_version, outputs=outputs,
@@ -97,15 +102,16 @@ def stream_request(model_name, inputs, model_version="", outputs=None, request_i
                 priority=priority, timeout=timeout, parameters=parameters)
 
 
-def takes(arguments: Callable, *leading: str) -> Callable[[Callable], Callable]:
+def takes(arguments: Callable[..., Any], *leading: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
     """Gives a ``method(self, *args, **kwargs)`` the signature of `arguments` (with `leading`
     parameters after ``inputs``), so help() and editors show tritonclient's."""
 
-    def decorate(method: Callable) -> Callable:
+    def decorate(method: Callable[..., Any]) -> Callable[..., Any]:
         params = list(inspect.signature(arguments).parameters.values())
         extra = [inspect.Parameter(name, inspect.Parameter.POSITIONAL_OR_KEYWORD) for name in leading]
         self_param = inspect.Parameter("self", inspect.Parameter.POSITIONAL_OR_KEYWORD)
-        method.__signature__ = inspect.Signature([self_param, *params[:2], *extra, *params[2:]])
+        method.__signature__ = inspect.Signature(  # type: ignore[attr-defined]  # inspect reads it
+            [self_param, *params[:2], *extra, *params[2:]])
         return method
 
     return decorate

@@ -18,14 +18,14 @@ from .. import _protocol
 _SHARED_MEMORY_KEYS = ("shared_memory_region", "shared_memory_byte_size", "shared_memory_offset")
 
 
-def _shared_memory(region_name: str, byte_size: int, offset: int) -> dict:
+def _shared_memory(region_name: str, byte_size: int, offset: int) -> dict[str, Any]:
     placement = {"shared_memory_region": region_name, "shared_memory_byte_size": byte_size}
     if offset:
         placement["shared_memory_offset"] = offset
     return placement
 
 
-def _drop_shared_memory(parameters: dict) -> None:
+def _drop_shared_memory(parameters: dict[str, Any]) -> None:
     for key in _SHARED_MEMORY_KEYS:
         parameters.pop(key, None)
 
@@ -43,13 +43,15 @@ class InferInput(_tensors.InferInput):
         _drop_shared_memory(self._parameters)
         return self
 
-    def set_shared_memory(self, region_name: str, byte_size: int, offset: int = 0) -> "InferInput":
+    # tritonclient's signature: a region's name only (so are the output's, which returns nothing).
+    def set_shared_memory(self, region_name: str, byte_size: int,  # type: ignore[override]
+                          offset: int = 0) -> "InferInput":
         """The tensor's bytes are ``byte_size`` bytes at ``offset`` of a registered region."""
         self._data = None
         self._parameters.update(_shared_memory(region_name, byte_size, offset))
         return self
 
-    def core_input(self) -> tuple:
+    def core_input(self) -> tuple[Any, ...]:
         if self._data is None and "shared_memory_region" in self._parameters:
             return (self._name, self._datatype, self._shape, None, dict(self._parameters))
         return super().core_input()
@@ -60,14 +62,14 @@ class InferRequestedOutput(_tensors.InferRequestedOutput):
 
     __slots__ = ()
 
-    def set_shared_memory(self, region_name: str, byte_size: int, offset: int = 0) -> None:
+    def set_shared_memory(self, region_name: str, byte_size: int, offset: int = 0) -> None:  # type: ignore[override]
         self._parameters.update(_shared_memory(region_name, byte_size, offset))
 
     def unset_shared_memory(self) -> None:
         _drop_shared_memory(self._parameters)
 
 
-def _output_fields(description: dict) -> dict:
+def _output_fields(description: dict[str, Any]) -> dict[str, Any]:
     return dict(description, parameters=_protocol.parameters(description.get("parameters") or {}))
 
 
@@ -99,7 +101,7 @@ class InferResult:
         message.raw_output_contents.extend(self._raw_contents(output) for output in response["outputs"])
         return _protocol.to_json(message) if as_json else message
 
-    def _raw_contents(self, output: dict) -> bytes:
+    def _raw_contents(self, output: dict[str, Any]) -> bytes:
         array = self._result.as_numpy(output["name"])
         if output["datatype"] == "BYTES":
             return _core.serialize_bytes_tensor(output["name"], np.ascontiguousarray(array)).tobytes()

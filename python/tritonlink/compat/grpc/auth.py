@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from ..._headers import basic_auth_headers
+from ._options import Request
 
 
 class BasicAuth:
@@ -11,7 +12,7 @@ class BasicAuth:
     def __init__(self, username: str, password: str) -> None:
         self._headers = basic_auth_headers(username, password)
 
-    def __call__(self, request) -> None:
+    def __call__(self, request: Request) -> None:
         request.headers.update(self._headers)
 
 

@@ -5,19 +5,22 @@ from __future__ import annotations
 import asyncio
 from typing import Any, Callable, Optional
 
+from ...._targets import Url
 from ....aio import AsyncClient
 from ....errors import InferenceServerException
 from .. import auth
 from .._control import ControlPlane
-from .._options import KeepAliveOptions, Plugins, Request, infer_request, native_client_options, stream_request, takes
+from .._options import (Headers, KeepAliveOptions, Plugins, Request, infer_request, native_client_options,
+                       stream_request, takes)
 from .._tensors import InferInput, InferRequestedOutput, InferResult
 
 
 class InferenceServerClient(ControlPlane, Plugins):
     """An asyncio client of one Triton server, with tritonclient.grpc.aio's coroutines."""
 
-    def __init__(self, url, verbose=False, ssl=False, root_certificates=None, private_key=None,
-                 certificate_chain=None, creds=None, keepalive_options=None, channel_args=None) -> None:
+    def __init__(self, url: Url, verbose: bool = False, ssl: bool = False, root_certificates: Optional[str] = None,
+                 private_key: Optional[str] = None, certificate_chain: Optional[str] = None, creds: Any = None,
+                 keepalive_options: Optional[KeepAliveOptions] = None, channel_args: Any = None) -> None:
         self._verbose = verbose
         self._native = AsyncClient(url, **native_client_options(ssl, root_certificates, private_key,
                                                                 certificate_chain, creds, keepalive_options,
@@ -30,10 +33,11 @@ class InferenceServerClient(ControlPlane, Plugins):
         return result
 
     @takes(infer_request)
-    async def infer(self, *args, **kwargs) -> InferResult:
+    async def infer(self, *args: Any, **kwargs: Any) -> InferResult:
         return InferResult(await self._native.infer(**infer_request(*args, **kwargs)))
 
-    def stream_infer(self, inputs_iterator, stream_timeout=None, headers=None, compression_algorithm=None):
+    def stream_infer(self, inputs_iterator: Any, stream_timeout: Optional[float] = None, headers: Headers = None,
+                     compression_algorithm: Optional[str] = None) -> "_Responses":
         """Sends each request dict (async_stream_infer's arguments) that ``inputs_iterator``
         yields on one stream; the returned async iterator yields ``(result, error)`` for each
         response until the server has answered them all, and its ``cancel()`` ends the stream."""
@@ -58,27 +62,30 @@ class _Responses:
         self._open_stream = open_stream
         self._inputs = inputs_iterator
         self._stream: Optional[Any] = None
-        self._sending: Optional[asyncio.Future] = None
+        self._sending: Optional[asyncio.Future[None]] = None  # set with _stream
 
     def __aiter__(self) -> "_Responses":
         return self
 
-    async def __anext__(self) -> tuple:
+    async def __anext__(self) -> tuple[Any, ...]:
         if self._stream is None:
             self._stream = self._open_stream()
             self._sending = asyncio.ensure_future(_send_all(self._stream, self._inputs))
         try:
             return InferResult(await self._stream.__anext__()), None
         except StopAsyncIteration:
-            if self._sending.done() and not self._sending.cancelled() and self._sending.exception() is not None:
-                raise self._sending.exception() from None  # the inputs iterator failed
+            sending = self._sending
+            done = sending is not None and sending.done() and not sending.cancelled()
+            failure = sending.exception() if sending is not None and done else None
+            if failure is not None:
+                raise failure from None  # the inputs iterator failed
             raise
         except InferenceServerException as error:  # a failed request (or the stream's end)
             return None, error
 
     def cancel(self) -> bool:
         """Cancels the stream and what is in flight on it; False if it had already ended."""
-        if self._stream is None or self._stream.ended:
+        if self._stream is None or self._sending is None or self._stream.ended:
             return False
         self._sending.cancel()
         asyncio.ensure_future(self._stream.close(cancel_requests=True))
