@@ -1,7 +1,7 @@
 # Thin wrappers; each target does its own set-up (scripts/setup.sh is incremental).
 PY := .venv/bin/python
 
-.PHONY: setup demo lint stub test fuzz wheel bench bench-quick compare clean
+.PHONY: setup demo lint stub test fuzz wheel bench bench-quick compare soak clean
 
 setup:
 	@scripts/setup.sh
@@ -15,7 +15,8 @@ CXX_SOURCES = $(shell find csrc -name '*.h' -o -name '*.cc')
 lint: setup
 	$(PY) -m ruff check python tests benchmarks scripts
 	$(PY) -m mypy
-	clang-format --dry-run -Werror $(CXX_SOURCES)
+	@echo "clang-format --dry-run -Werror csrc/..."
+	@clang-format --dry-run -Werror $(CXX_SOURCES)
 
 # Regenerates python/tritonlink/_core.pyi from the module that setup built, after the bindings change.
 stub: setup
@@ -53,6 +54,11 @@ bench: setup
 
 bench-quick: setup
 	TRITONLINK_BENCH_QUICK=1 $(PY) -m pytest benchmarks -q -p no:cacheprovider --benchmark-disable
+
+# A million requests at 256 in flight, every style mixed, memory sampled (benchmarks/soak.py;
+# SOAK_ARGS=--requests 200000 for a shorter one). The suite runs a short one (tests/test_soak.py).
+soak: setup
+	$(PY) benchmarks/soak.py --json build/soak.json $(SOAK_ARGS)
 
 clean:
 	rm -rf build dist .venv
