@@ -26,13 +26,15 @@ stub: setup
 
 # Lint first (it fails fast). The real Triton server (a cached virtualenv of its own) is prepared
 # next so that its one-time download does not count against the tests' timeouts. Then the Python suite (both
-# servers), the benchmarks once each in quick mode (so they cannot rot), and the C++ tests
-# under ThreadSanitizer and AddressSanitizer, and a minute of fuzzing the response decoders.
+# servers), the benchmarks once each in quick mode (so they cannot rot), the C++ tests under
+# ThreadSanitizer and AddressSanitizer, the pytest suite again against the extension built with
+# AddressSanitizer and UBSan, and a minute of fuzzing the response decoders.
 test: setup lint
 	@TRITONLINK_PYTHON=$(PY) scripts/setup_triton.sh
 	$(PY) -m pytest
 	TRITONLINK_BENCH_QUICK=1 $(PY) -m pytest benchmarks -q -p no:cacheprovider --benchmark-disable
 	scripts/cpp_tests.sh
+	scripts/asan_suite.sh
 	scripts/fuzz.sh
 
 # tritonlink vs tritonclient vs the C++ floor on the same server, interleaved, one table with
