@@ -1,67 +1,21 @@
-"""Channel options: TLS and mutual TLS against the embedded server (certificates made here:
+"""Channel options: TLS and mutual TLS against the embedded server (certificates from pki.py:
 a CA, a server certificate for 127.0.0.1 and localhost, a client certificate), keepalive
 settings, extra channel arguments; bad ones are refused before any connection."""
 
 from __future__ import annotations
 
 import asyncio
-import datetime
-import ipaddress
 
 import numpy as np
 import pytest
-from cryptography import x509
-from cryptography.hazmat.primitives import hashes, serialization
-from cryptography.hazmat.primitives.asymmetric import ec
-from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 
 import tritonlink
 import tritonlink.aio
 from tritonlink.testing import Server, ServerTls
 
+from pki import Pki
+
 X = {"INPUT0": np.arange(4, dtype=np.float32)}
-
-
-def _key():
-    return ec.generate_private_key(ec.SECP256R1())
-
-
-def _pem_key(key) -> bytes:
-    return key.private_bytes(serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8,
-                             serialization.NoEncryption())
-
-
-def _certificate(subject: str, key, issuer_name, issuer_key, *, ca=False, sans=(), usage=None):
-    now = datetime.datetime.now(datetime.timezone.utc)
-    builder = (x509.CertificateBuilder()
-               .subject_name(x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
-               .issuer_name(issuer_name or x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, subject)]))
-               .public_key(key.public_key())
-               .serial_number(x509.random_serial_number())
-               .not_valid_before(now - datetime.timedelta(minutes=5))
-               .not_valid_after(now + datetime.timedelta(days=1))
-               .add_extension(x509.BasicConstraints(ca=ca, path_length=None), critical=True))
-    if sans:
-        builder = builder.add_extension(x509.SubjectAlternativeName(list(sans)), critical=False)
-    if usage:
-        builder = builder.add_extension(x509.ExtendedKeyUsage([usage]), critical=False)
-    return builder.sign(issuer_key, hashes.SHA256())
-
-
-class Pki:
-    """A CA, a server certificate (127.0.0.1, localhost) and a client certificate, as PEM."""
-
-    def __init__(self, name: str = "tritonlink test CA") -> None:
-        ca_key = _key()
-        ca = _certificate(name, ca_key, None, ca_key, ca=True)
-        server_key, client_key = _key(), _key()
-        server = _certificate("server", server_key, ca.subject, ca_key, usage=ExtendedKeyUsageOID.SERVER_AUTH,
-                              sans=[x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")])
-        client = _certificate("client", client_key, ca.subject, ca_key, usage=ExtendedKeyUsageOID.CLIENT_AUTH)
-        pem = serialization.Encoding.PEM
-        self.ca = ca.public_bytes(pem)
-        self.server_cert, self.server_key = server.public_bytes(pem), _pem_key(server_key)
-        self.client_cert, self.client_key = client.public_bytes(pem), _pem_key(client_key)
 
 
 @pytest.fixture(scope="module")

@@ -102,3 +102,9 @@ def test_stream_send_takes_the_request_options_but_the_streams_own():
 def test_streams_open_with_the_same_options_on_both_clients_but_the_callback():
     sync = [p for p in parameters(tritonlink.Client.stream) if p[0] != "callback"]
     assert sync == parameters(AsyncClient.stream)
+
+
+def test_both_clients_take_the_same_constructor_arguments():
+    sync = parameters(tritonlink.Client.__init__)
+    assert sync == parameters(AsyncClient.__init__)
+    assert ("ssl_target_name_override", None, KEYWORD_ONLY) in sync

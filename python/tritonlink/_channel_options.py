@@ -55,6 +55,20 @@ def tls_credentials(ssl: bool, root_certificates: Optional[Pem], private_key: Op
             read_pem(certificate_chain, "certificate_chain"))
 
 
+def target_name_args(ssl: bool, name: Optional[str]) -> dict[str, str]:
+    """The channel argument that checks the server's certificate against ``name`` instead of
+    the host in the url (a certificate issued to a name, reached by address or via a proxy)."""
+    if name is None:
+        return {}
+    if not isinstance(name, str):
+        raise TypeError(f"ssl_target_name_override must be str, not {type(name).__name__}")
+    if not name or any(c.isspace() for c in name):
+        raise ValueError(f"ssl_target_name_override must be a host name, got {name!r}")
+    if not ssl:
+        raise ValueError("ssl_target_name_override given but ssl is False: pass ssl=True to use TLS")
+    return {"grpc.ssl_target_name_override": name}
+
+
 def keepalive_args(**options: Any) -> dict[str, Any]:
     args = {}
     for name, value in options.items():
@@ -83,9 +97,10 @@ def make_core_client(
     http2_max_pings_without_data: Optional[int],
     channels: int = 1,
     metrics: bool = True,
+    ssl_target_name_override: Optional[str] = None,
 ) -> Any:
     """The compiled client over ``channels`` connections, recording metrics unless told not to;
-    channel_args win over the keepalive and balancing arguments for the same key."""
+    channel_args win over the keepalive, balancing and TLS name arguments for the same key."""
     if not isinstance(metrics, bool):
         raise TypeError(f"metrics must be a bool, not {type(metrics).__name__}")
     check_url(url)
@@ -96,6 +111,7 @@ def make_core_client(
                             http2_max_pings_without_data=http2_max_pings_without_data)
     if is_balanced(url):
         merged["grpc.service_config"] = ROUND_ROBIN_SERVICE_CONFIG
+    merged.update(target_name_args(ssl, ssl_target_name_override))
     merged.update(channel_args or {})
     tls = tls_credentials(ssl, root_certificates, private_key, certificate_chain)
     return _core.Client(url, *split_channel_args(merged), tls, check_channels(channels), metrics)

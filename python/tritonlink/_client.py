@@ -65,7 +65,8 @@ class Client(WaitsBlocking, ControlMethods[bool, dict[str, Any], None]):
     or raises :class:`InFlightLimitError`. ``retry`` (a :class:`tritonlink.RetryPolicy`) retries
     failed calls, infer and control calls alike (an infer call may give its own); none by default.
     Channel: ``ssl=True`` for TLS, with ``root_certificates`` (else gRPC's default roots) and,
-    for mutual TLS, ``private_key`` and ``certificate_chain``: each a PEM file path or PEM bytes.
+    for mutual TLS, ``private_key`` and ``certificate_chain``: each a PEM file path or PEM bytes;
+    ``ssl_target_name_override`` checks the server's certificate against that name, not the url's host.
     ``keepalive_time_ms``, ``keepalive_timeout_ms``, ``keepalive_permit_without_calls`` and
     ``http2_max_pings_without_data`` are tritonclient's KeepAliveOptions (gRPC's defaults when
     None); ``channel_args`` adds gRPC channel arguments over ours (messages are unlimited in
@@ -94,6 +95,7 @@ class Client(WaitsBlocking, ControlMethods[bool, dict[str, Any], None]):
         root_certificates: Optional[Pem] = None,
         private_key: Optional[Pem] = None,
         certificate_chain: Optional[Pem] = None,
+        ssl_target_name_override: Optional[str] = None,
         keepalive_time_ms: Optional[int] = None,
         keepalive_timeout_ms: Optional[int] = None,
         keepalive_permit_without_calls: Optional[bool] = None,
@@ -112,7 +114,8 @@ class Client(WaitsBlocking, ControlMethods[bool, dict[str, Any], None]):
             self._start = self._spans.wrap_start(self._start)  # type: ignore[method-assign]
         self._core: Optional[Any] = make_core_client(
             self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
-            keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data, channels, metrics)
+            keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data, channels, metrics,
+            ssl_target_name_override)
         self._closed_reason = "closed"
         self._async: Optional[_AsyncParts] = None
         self._async_lock = threading.Lock()

@@ -90,6 +90,7 @@ class AsyncClient(WaitsAsync, ControlMethods[Awaitable[bool], Awaitable[dict[str
         root_certificates: Optional[Pem] = None,
         private_key: Optional[Pem] = None,
         certificate_chain: Optional[Pem] = None,
+        ssl_target_name_override: Optional[str] = None,
         keepalive_time_ms: Optional[int] = None,
         keepalive_timeout_ms: Optional[int] = None,
         keepalive_permit_without_calls: Optional[bool] = None,
@@ -107,7 +108,8 @@ class AsyncClient(WaitsAsync, ControlMethods[Awaitable[bool], Awaitable[dict[str
             self.infer, self.infer_stream = self._traced_infer, self._traced_infer_stream  # type: ignore[method-assign]
         self._core: Optional[Any] = make_core_client(
             self._url, channel_args, ssl, root_certificates, private_key, certificate_chain, keepalive_time_ms,
-            keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data, channels, metrics)
+            keepalive_timeout_ms, keepalive_permit_without_calls, http2_max_pings_without_data, channels, metrics,
+            ssl_target_name_override)
         self._closed_reason = "closed"
         self._driver: Optional[_LoopDriver] = None
         self._max_in_flight = max_in_flight

@@ -49,6 +49,7 @@ import enum
 from typing import NamedTuple, Optional
 
 from . import _core
+from ._tls_hints import with_tls_hint
 
 
 class StatusCode(enum.IntEnum):
@@ -208,7 +209,7 @@ def error_from_status(code: int, message: str, model_name: str = "", request_id:
         status_code = StatusCode.UNKNOWN
     mapping = _MAPPING[status_code]
     may_have_executed = False if _core.never_sent(int(status_code), message) else None
-    return mapping.error_class(message, code=status_code, model_name=model_name, request_id=request_id,
+    return mapping.error_class(with_tls_hint(message), code=status_code, model_name=model_name, request_id=request_id,
                                may_have_executed=may_have_executed)
 
 
