@@ -20,7 +20,7 @@ import numpy as np
 from . import _core
 from ._core import CudaError, CudaUnavailableError, wire_payload
 from ._datatypes import triton_datatype
-from .shared_memory import Region, check_region_name, check_span, count
+from .shared_memory import Region, check_region_name, check_shape, check_span, count
 
 __all__ = ["CudaError", "CudaSharedMemoryRegion", "CudaUnavailableError", "create_region", "device_count"]
 
@@ -81,7 +81,7 @@ class CudaSharedMemoryRegion(Region):
     def as_numpy(self, dtype: Any, shape: Sequence[int], offset: int = 0) -> np.ndarray:
         """A new array with the region's bytes at `offset` (device to host)."""
         dtype = np.dtype(dtype)
-        shape = tuple(int(d) for d in shape)
+        shape = check_shape(shape, "shape")
         nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
         check_span(self._name, self.byte_size, count(offset, "offset"), nbytes)
         return self._memory.copy_to_host(offset, nbytes).view(dtype).reshape(shape)

@@ -54,6 +54,14 @@ def count(value: Any, what: str) -> int:
     return int(value)
 
 
+def check_shape(shape: Any, what: str) -> tuple[int, ...]:
+    """A shape of non-negative ints: a negative or fractional dimension would otherwise slip
+    through the element count (two negatives make a positive) to the server."""
+    if isinstance(shape, (str, bytes)) or not isinstance(shape, Iterable):
+        raise TypeError(f"{what} must be a sequence of ints, not {type(shape).__name__}")
+    return tuple(count(dim, f"{what} dimension") for dim in shape)
+
+
 def check_span(name: str, region_size: int, offset: int, byte_size: int) -> None:
     if offset + byte_size > region_size:
         raise ValueError(f"shared memory region '{name}' holds {region_size} bytes: offset {offset} "
@@ -123,11 +131,11 @@ class SharedMemoryRegion(Region):
     def as_numpy(self, dtype: Any, shape: Sequence[int], offset: int = 0) -> np.ndarray:
         """A writable view (no copy) of the region's bytes at `offset` as an array."""
         dtype = np.dtype(dtype)
-        shape = tuple(int(d) for d in shape)
-        count = int(np.prod(shape, dtype=np.int64))
-        self.check_span(offset, count * dtype.itemsize)
+        shape = check_shape(shape, "shape")
+        nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
+        self.check_span(offset, nbytes)
         assert self._bytes is not None  # check_span raised if the region is closed
-        return self._bytes[offset:offset + count * dtype.itemsize].view(dtype).reshape(shape)
+        return self._bytes[offset:offset + nbytes].view(dtype).reshape(shape)
 
     def write(self, arrays: Union[np.ndarray, Iterable[np.ndarray]], offset: int = 0) -> int:
         """Copies the arrays' wire bytes one after another from `offset`; returns the offset after
@@ -234,7 +242,8 @@ class SharedMemoryTensor:
 
     def __init__(self, region: SharedMemoryRegion, datatype: str, shape: Sequence[int], offset: int,
                  byte_size: Optional[int]) -> None:
-        self.region, self.datatype, self.shape, self.offset = region, datatype, tuple(int(d) for d in shape), offset
+        self.region, self.datatype, self.offset = region, datatype, offset
+        self.shape = check_shape(shape, f"shape of the tensor in region '{region.name}'")
         self.byte_size = tensor_byte_size(datatype, self.shape, byte_size, f"tensor in region '{region.name}'")
         parameters = placement(region, self.byte_size, offset, f"tensor in region '{region.name}'")
         self._tritonlink_placement = (datatype, list(self.shape), parameters)
