@@ -5,6 +5,7 @@ settings, extra channel arguments; bad ones are refused before any connection.""
 from __future__ import annotations
 
 import asyncio
+import time
 
 import numpy as np
 import pytest
@@ -13,6 +14,7 @@ import tritonlink
 import tritonlink.aio
 from tritonlink.testing import Server, ServerTls
 
+from h2_tap import H2Tap
 from pki import Pki
 
 X = {"INPUT0": np.arange(4, dtype=np.float32)}
@@ -106,6 +108,26 @@ def test_keepalive_options_and_channel_args_are_accepted(embedded_server):
                            channel_args={"grpc.max_receive_message_length": 1 << 30,
                                          "grpc.primary_user_agent": "tritonlink-test"}) as client:
         assert round_trips(client)
+
+
+def idle_pings(url: str, **options) -> int:
+    """The PINGs the server received from a client in the 2.5 s after its one call."""
+    with H2Tap(url) as tap, tritonlink.Client(tap.url, **options) as client:
+        assert client.is_server_live()
+        time.sleep(0.3)  # gRPC's own bandwidth-probe PING follows the response at once
+        before = tap.pings
+        time.sleep(2.2)
+        return tap.pings - before
+
+
+@pytest.mark.timing
+def test_keepalive_pings_reach_the_server_while_the_channel_is_idle(embedded_server):
+    # Pings every second (gRPC's floor too; measured 1.0 s apart, the first 1.0 s after the
+    # call): two fall in the window, the second 0.8 s before it ends; the server's
+    # too_many_pings GOAWAY comes after the third. A client without keepalive sends none.
+    assert idle_pings(embedded_server.url, keepalive_time_ms=1_000, keepalive_timeout_ms=1_000,
+                      keepalive_permit_without_calls=True, http2_max_pings_without_data=0) >= 2
+    assert idle_pings(embedded_server.url) == 0
 
 
 def test_a_channel_arg_message_limit_applies_on_top_of_our_defaults(embedded_server):

@@ -680,14 +680,18 @@ def test_malformed_message_is_rejected(data):
         _core.decode_infer_response(data)
 
 
-def test_name_that_is_not_utf8_raises_value_error_not_crash():
-    # protobuf rejects such a message outright; the decoder may accept it, but reading the name
-    # must then fail cleanly (UnicodeDecodeError is a ValueError).
+def test_name_that_is_not_utf8_is_decoded_and_fails_only_when_read():
+    # protobuf rejects such a message outright; our decoder checks structure and bounds, not
+    # text, so it accepts it, and reading a name as str raises UnicodeDecodeError (a ValueError)
+    # over exactly the bytes sent.
     data = field(1, b"\xff\xfe") + field(5, field(1, b"\xc3"))
-    response = decode_or_value_error(data)
-    if response is not None:
-        with pytest.raises(ValueError):
-            response.model_name  # noqa: B018  # reading it raises
-        with pytest.raises(ValueError):
-            response.describe_output(0)
-        assert response.output_index("x") == -1
+    assert parse_with_protobuf(data) is None
+    response = _core.decode_infer_response(data)
+    assert response.output_count == 1
+    with pytest.raises(UnicodeDecodeError) as model_name:
+        response.model_name  # noqa: B018  # reading it raises
+    assert model_name.value.object == b"\xff\xfe"
+    with pytest.raises(UnicodeDecodeError) as output_name:
+        response.describe_output(0)
+    assert output_name.value.object == b"\xc3"
+    assert response.output_index("x") == -1

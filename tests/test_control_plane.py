@@ -22,6 +22,8 @@ import pytest
 import tritonlink
 from tritonlink import StatusCode
 
+from h2_tap import H2Tap
+
 INFERENCE_PHASES = {"success", "fail", "queue", "compute_input", "compute_infer", "compute_output", "cache_hit",
                     "cache_miss"}
 TRACE_DEFAULTS = {"trace_level": ["OFF"], "trace_rate": ["1000"], "trace_count": ["-1"], "log_frequency": ["0"],
@@ -380,8 +382,12 @@ def test_load_with_config_and_files(model_control, model_control_server):
 
 # ---- every call: options and arguments ----
 
-def test_control_calls_take_headers(control):
-    assert control.get_log_settings(headers={"x-test": "1", "authorization": "Bearer t"}, client_timeout=10)
+def test_control_calls_send_their_headers(open_client, server):
+    with H2Tap(server.url) as tap:
+        control = open_client(tap.url)  # sync and asyncio alike
+        assert control.get_log_settings(headers={"x-test": "1", "authorization": "Bearer t"}, client_timeout=10)
+        [call] = tap.calls_to("LogSettings")
+    assert call.headers["x-test"] == "1" and call.headers["authorization"] == "Bearer t"
 
 
 def test_control_calls_end_at_their_client_timeout(open_client):

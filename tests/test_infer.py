@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import json
 import time
 
 import numpy as np
@@ -10,6 +11,8 @@ import pytest
 
 import tritonlink
 from tritonlink import InferInput, InferRequestedOutput
+
+from h2_tap import H2Tap
 
 
 @pytest.mark.parametrize("size", [0, 1, 16, 1000, 1 << 20])
@@ -127,14 +130,16 @@ def test_missing_model_input_is_rejected_by_the_server(client):
         client.infer("add_sub", {"INPUT0": np.ones(16, np.float32)})
 
 
-def test_headers_and_parameters_are_accepted(client):
-    result = client.infer(
-        "identity",
-        {"INPUT0": np.ones(3, np.float32)},
-        headers={"x-trace-id": "abc"},
-        parameters={"custom_flag": True, "custom_count": 3, "custom_name": "x"},
-    )
-    assert result.as_numpy("OUTPUT0").shape == (3,)
+def test_headers_and_parameters_reach_the_server(server):
+    parameters = {"custom_flag": True, "custom_count": 3, "custom_name": "x"}
+    with H2Tap(server.url) as tap, tritonlink.Client(tap.url) as client:
+        result = client.infer("echo_parameters", {"INPUT0": np.ones(3, np.float32)},
+                              headers={"x-trace-id": "abc", "x-forwarded-id": "def"}, parameters=parameters)
+        [call] = tap.calls_to("ModelInfer")
+    assert call.headers["x-trace-id"] == "abc" and call.headers["x-forwarded-id"] == "def"
+    # What the model saw: the parameters, and the header its server forwards as one.
+    seen = json.loads(result.as_numpy("PARAMETERS")[0])["parameters"]
+    assert seen == {**parameters, "x-forwarded-id": "def"}
 
 
 def test_health_and_metadata(client, server):

@@ -3,13 +3,17 @@ server-side timeout (microseconds), compression, class_count and headers (defaul
 plugin, per call), on both servers; and each is checked before anything is sent.
 
 `echo_parameters` returns what its model saw of the request as JSON (see
-tests/triton_models/README.md); headers are seen through HEADER_FORWARD_PATTERN.
+tests/triton_models/README.md); headers are seen through HEADER_FORWARD_PATTERN; compression
+and the headers of control calls through an HTTP/2 tap in front of the server (h2_tap.py).
 """
 
 from __future__ import annotations
 
 import asyncio
 import json
+import threading
+import time
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -18,6 +22,8 @@ import tritonlink
 import tritonlink.aio
 from tritonlink import InferRequestedOutput, _core
 from tritonlink._arguments import infer_arguments
+
+from h2_tap import H2Tap
 
 X = {"INPUT0": np.array([1.0, 5.0, 3.0], np.float32)}
 
@@ -54,16 +60,63 @@ def test_server_timeout_is_in_microseconds(client):
 
 def test_priority_is_accepted_and_reaches_the_embedded_model(client, server):
     seen = echoed(client.infer("echo_parameters", X, priority=3))
-    if not server.is_real_triton:  # Triton does not show priority to its backends
+    if not server.is_real_triton:  # Triton shows no backend the priority: see the test below
         assert seen["priority"] == 3
 
 
+# The sleep model with one instance behind a dynamic batcher of two priority levels (1 first).
+PRIORITY_QUEUE = {
+    "name": "priority_sleep", "backend": "python", "max_batch_size": 1,
+    "input": [{"name": "INPUT0", "data_type": "TYPE_FP32", "dims": [1]}],
+    "output": [{"name": "OUTPUT0", "data_type": "TYPE_FP32", "dims": [1]}],
+    "instance_group": [{"count": 1, "kind": "KIND_CPU"}],
+    "dynamic_batching": {"priority_levels": 2, "default_priority_level": 2},
+}
+TRITON_MODELS = Path(__file__).resolve().parent / "triton_models"
+
+
+@pytest.mark.real_triton
+@pytest.mark.timing
+def test_priority_reorders_real_tritons_queue(real_triton_explicit_server):
+    # Triton's Python backend is not told a request's priority, but its scheduler obeys it:
+    # queued behind two 500 ms sleeps, a priority-1 request sent after a priority-2 one finishes
+    # before it (measured: [500, 501, 2, 1]; with equal priorities [500, 501, 1, 2]). Margin:
+    # the two are queued 0.1 and 0.2 s in, while the sleeps keep the instance busy for 1 s.
+    model_py = (TRITON_MODELS / "sleep" / "1" / "model.py").read_bytes()
+    with tritonlink.Client(real_triton_explicit_server.url) as client:
+        client.load_model("priority_sleep", config=PRIORITY_QUEUE, files={"file:1/model.py": model_py})
+        try:
+            finished = []
+
+            def send(ms: float, priority: int):
+                future = client.submit("priority_sleep", {"INPUT0": np.array([[ms]], np.float32)}, priority=priority)
+                future.add_done_callback(lambda f: finished.append(float(f.result().as_numpy("OUTPUT0")[0, 0])))
+                return future
+
+            sent = [send(500.0, 1), send(501.0, 1)]
+            for ms, priority in ((1.0, 2), (2.0, 1)):
+                time.sleep(0.1)  # each arrives after the one before: they are in the queue in this order
+                sent.append(send(ms, priority))
+            for future in sent:
+                future.result(30)
+            assert sorted(finished[:2]) == [500.0, 501.0] and finished[2:] == [2.0, 1.0]
+        finally:
+            client.unload_model("priority_sleep")
+
+
 @pytest.mark.parametrize("algorithm", ["gzip", "deflate", "GZIP", None])
-def test_compressed_requests_round_trip(client, algorithm):
+def test_compressed_requests_reach_the_server_compressed_and_round_trip(server, algorithm):
     x = np.zeros(1 << 16, np.float32)  # compressible, and large enough to be borrowed
     x[::7] = 1.0
-    out = client.infer("identity", {"INPUT0": x}, compression_algorithm=algorithm).as_numpy("OUTPUT0")
-    np.testing.assert_array_equal(out, x)
+    with H2Tap(server.url) as tap, tritonlink.Client(tap.url) as client:
+        out = client.infer("identity", {"INPUT0": x}, compression_algorithm=algorithm).as_numpy("OUTPUT0")
+        np.testing.assert_array_equal(out, x)
+        [call] = tap.calls_to("ModelInfer")
+    [(compressed, length)] = call.messages
+    if algorithm is None:
+        assert "grpc-encoding" not in call.headers and not compressed and length > x.nbytes
+    else:  # gzip/deflate shrink this tensor about 100-fold; a tenth of it leaves a wide margin
+        assert call.headers["grpc-encoding"] == algorithm.lower() and compressed and length < x.nbytes // 10
 
 
 def test_class_count_returns_the_top_classes(client):
@@ -97,7 +150,20 @@ def test_default_headers_auth_plugin_and_call_headers_are_merged(server):
                         "authorization": "Basic YW5uOnB3"}
         seen = echoed(client.infer("echo_parameters", X))["parameters"]
         assert seen["x-forwarded-plugin"] == "call-2" and seen["x-forwarded-over"] == "default"
-        assert client.is_server_live() and len(calls) == 3  # control-plane calls carry them too
+
+
+def test_control_calls_carry_default_plugin_and_call_headers(server):
+    plugin = iter(["call-1", "call-2"])
+    with H2Tap(server.url) as tap, tritonlink.Client(
+            tap.url, headers={"x-default": "d", "x-over": "default"},
+            auth_plugin=lambda: {"x-plugin": next(plugin)}) as client:
+        assert client.is_server_live()
+        assert client.get_model_metadata("identity", headers={"x-over": "call"})["name"] == "identity"
+        [live], [metadata] = tap.calls_to("ServerLive"), tap.calls_to("ModelMetadata")
+    assert {k: live.headers.get(k) for k in ("x-default", "x-over", "x-plugin")} == {
+        "x-default": "d", "x-over": "default", "x-plugin": "call-1"}
+    assert {k: metadata.headers.get(k) for k in ("x-default", "x-over", "x-plugin")} == {
+        "x-default": "d", "x-over": "call", "x-plugin": "call-2"}
 
 
 def test_every_way_to_infer_carries_the_options(server):
@@ -112,13 +178,13 @@ def test_every_way_to_infer_carries_the_options(server):
     with tritonlink.Client(server.url) as client:
         check(client.infer("echo_parameters", X, **options))
         check(client.submit("echo_parameters", X, **options).result(30))
-        done = []
-        client.async_infer("echo_parameters", X, lambda r, e: done.append((r, e)), **options)
+        done, called = [], threading.Event()
+        client.async_infer("echo_parameters", X, lambda r, e: (done.append((r, e)), called.set()), **options)
         results = client.infer_many([dict(model_name="echo_parameters", inputs=X, **options)] * 3)
         for result in results:
             check(result)
-        client.close()
-        assert done and done[0][1] is None
+        assert called.wait(30)  # closing first would cancel it: infer_many may end before it
+        assert done[0][1] is None
         check(done[0][0])
 
     async def via_asyncio():
