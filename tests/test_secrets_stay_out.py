@@ -6,6 +6,7 @@ what was logged, ours and gRPC's own (a child process with GRPC_VERBOSITY=debug)
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import logging
 import os
@@ -89,8 +90,6 @@ def test_no_error_or_log_record_names_the_secret(embedded_server, tls_url, caplo
 
 
 def test_the_asyncio_client_keeps_the_secret_out_of_its_errors(embedded_server):
-    import asyncio
-
     async def main():
         async with tritonlink.aio.AsyncClient(embedded_server.url, headers={"authorization": f"Bearer {SECRET}"},
                                               auth_plugin=lambda: {"x-api-key": SECRET}) as client:

@@ -5,6 +5,8 @@ server whose certificate was issued to a name by its address."""
 
 from __future__ import annotations
 
+import asyncio
+
 import numpy as np
 import pytest
 from cryptography import x509
@@ -37,8 +39,6 @@ def test_a_certificate_issued_to_a_name_is_reached_by_address_with_the_name_over
 
 
 def test_the_asyncio_client_takes_the_name_override_too():
-    import asyncio
-
     async def main(url):
         async with tritonlink.aio.AsyncClient(url, ssl=True, root_certificates=NAMED.ca,
                                               ssl_target_name_override="triton.internal") as client:
