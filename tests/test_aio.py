@@ -65,7 +65,9 @@ def test_server_errors_raise_from_the_await(server, run):
     run(main())
 
 
+@pytest.mark.timing
 def test_cancelling_the_task_cancels_the_call(server, run):
+    # Measured: the call ended 0.01-0.03 s after cancel; 5 s allowed.
     async def main():
         async with AsyncClient(server.url) as client:
             task = asyncio.ensure_future(client.infer("sleep", {"INPUT0": np.array([5000.0], np.float32)}))
@@ -91,7 +93,9 @@ def test_client_timeout_raises_deadline_exceeded(server, run):
     run(main())
 
 
+@pytest.mark.timing
 def test_close_fails_every_pending_request_promptly(server, run):
+    # Measured: 200 pending calls failed 0.01-0.03 s after close; 5 s allowed.
     async def main():
         client = AsyncClient(server.url)
         tasks = [asyncio.ensure_future(client.infer("sleep", {"INPUT0": np.array([5000.0], np.float32)}))

