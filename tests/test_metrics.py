@@ -35,7 +35,8 @@ def nearest_rank(values, q):
 
 @pytest.mark.timing
 def test_latency_percentiles_match_known_sleeps(server):
-    # Measured: quantiles at 0.97-1.02 of the caller's own measurement; 0.93-1.07 allowed.
+    # Measured: quantiles at 0.97-1.02 of the caller's own measurement; 0.93-1.07 allowed, less
+    # 3 ms for the caller's overhead (it reached 1.6 ms at a load average of 11 on 2 cores).
     measured = []
     with tritonlink.Client(server.url) as client:
         for ms in [FAST / 4] * 95 + [SLOW * 2] * 5:  # 5 ms, then 160 ms
@@ -55,7 +56,7 @@ def test_latency_percentiles_match_known_sleeps(server):
     # caller measured around each call (plus the caller's own overhead).
     for q in ("p50", "p90", "p99"):
         truth = nearest_rank(measured, float("0." + q[1:]))
-        assert truth * 0.93 - 0.0005 <= latency[q] <= truth * 1.07, (q, latency[q], truth)
+        assert truth * 0.93 - 0.003 <= latency[q] <= truth * 1.07, (q, latency[q], truth)
     assert latency["p999"] >= latency["p99"] >= latency["p90"] >= latency["p50"]
     assert 0.93 * sum(measured) - 0.01 <= latency["sum_s"] <= sum(measured)
     assert m["requests"] == 100 and m["errors"] == 0
