@@ -154,6 +154,7 @@ def test_server_statistics_become_time_per_request(server):
         for _ in range(3):
             client.infer("sleep", sleep_inputs(FAST))
         # Triton counts a request just after sending its response: the last may not be in yet.
+        # The servers are shared: a sleep another test cancelled may still finish and count.
         deadline = time.monotonic() + 5
         while True:
             after = server_time_per_request(client.get_inference_statistics("sleep"))
@@ -162,5 +163,5 @@ def test_server_statistics_become_time_per_request(server):
             if added >= 3 or time.monotonic() > deadline:
                 break
             time.sleep(0.05)
-    assert added == 3
+    assert added >= 3
     assert after[key]["compute_infer_s"] > 0 and after[key]["queue_s"] >= 0
