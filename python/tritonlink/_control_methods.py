@@ -169,8 +169,8 @@ class ControlMethods(Generic[Flag, Reply, Done]):
         """Registers CUDA memory by its IPC handle: ``raw_handle`` is the 64-byte
         ``cudaIpcMemHandle_t`` as bytes, or its base64 encoding (a str, or bytes as tritonclient's
         ``cuda_shared_memory.get_raw_handle`` returns it)."""
-        return self._rpc(_control.register_cuda_shared_memory(check_region_name(name), raw_handle, device_id, byte_size), headers,
-                         client_timeout)
+        rpc = _control.register_cuda_shared_memory(check_region_name(name), raw_handle, device_id, byte_size)
+        return self._rpc(rpc, headers, client_timeout)
 
     def unregister_cuda_shared_memory(self, name: str = "", headers: Headers = None,
                                       client_timeout: Optional[float] = None) -> Done:
