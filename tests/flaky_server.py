@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent import futures
 from typing import List, Optional
 
 import grpc
 from tritonclient.grpc import service_pb2
 
-_SERVICE = "/inference.GRPCInferenceService/"
+from generic_grpc_server import SERVICE, GenericGrpcServer
 
 # What ModelInfer answers once it stops failing: OUT = [7.0] (FP32).
 ANSWER = service_pb2.ModelInferResponse(
@@ -24,7 +23,7 @@ ANSWER = service_pb2.ModelInferResponse(
     raw_output_contents=[b"\x00\x00\xe0\x40"]).SerializeToString()
 
 
-class FlakyServer:
+class FlakyServer(GenericGrpcServer):
     def __init__(self) -> None:
         self.failures_left = 0
         self.code: grpc.StatusCode = grpc.StatusCode.UNAVAILABLE
@@ -32,9 +31,7 @@ class FlakyServer:
         self.delay_s = 0.0
         self.arrivals: List[float] = []
         self._lock = threading.Lock()
-        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=8))
-        self._server.add_generic_rpc_handlers([_Handler(self)])
-        self.url = f"127.0.0.1:{self._server.add_insecure_port('127.0.0.1:0')}"
+        super().__init__(_Handler(self), workers=8)
 
     def fail_next(self, count: int, code: grpc.StatusCode = grpc.StatusCode.UNAVAILABLE,
                   delay_s: float = 0.0, message: Optional[str] = None) -> None:
@@ -58,13 +55,6 @@ class FlakyServer:
             context.abort(code, message)
         return answer
 
-    def __enter__(self) -> "FlakyServer":
-        self._server.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._server.stop(grace=None).wait()
-
 
 class _Handler(grpc.GenericRpcHandler):
     def __init__(self, server: FlakyServer) -> None:
@@ -72,7 +62,7 @@ class _Handler(grpc.GenericRpcHandler):
 
     def service(self, handler_call_details):
         answers = {"ModelInfer": ANSWER, "ServerLive": service_pb2.ServerLiveResponse(live=True).SerializeToString()}
-        answer = answers.get(handler_call_details.method[len(_SERVICE):])
+        answer = answers.get(handler_call_details.method[len(SERVICE):])
         if answer is None:
             return None
         return grpc.unary_unary_rpc_method_handler(lambda request, context: self._server.answer(context, answer))

@@ -8,28 +8,18 @@ they are.
 
 from __future__ import annotations
 
-from concurrent import futures
 from typing import List
 
 import grpc
 
-_SERVICE = "/inference.GRPCInferenceService/"
+from generic_grpc_server import SERVICE, GenericGrpcServer
 
 
-class HostileServer:
+class HostileServer(GenericGrpcServer):
     def __init__(self) -> None:
         self.reply = b""
         self.stream_replies: List[bytes] = []
-        self._server = grpc.server(futures.ThreadPoolExecutor(max_workers=4))
-        self._server.add_generic_rpc_handlers([_Handler(self)])
-        self.url = f"127.0.0.1:{self._server.add_insecure_port('127.0.0.1:0')}"
-
-    def __enter__(self) -> "HostileServer":
-        self._server.start()
-        return self
-
-    def __exit__(self, *exc_info) -> None:
-        self._server.stop(grace=None).wait()
+        super().__init__(_Handler(self), workers=4)
 
 
 class _Handler(grpc.GenericRpcHandler):
@@ -37,9 +27,9 @@ class _Handler(grpc.GenericRpcHandler):
         self._server = server
 
     def service(self, handler_call_details):
-        if handler_call_details.method == _SERVICE + "ModelInfer":
+        if handler_call_details.method == SERVICE + "ModelInfer":
             return grpc.unary_unary_rpc_method_handler(lambda request, context: self._server.reply)
-        if handler_call_details.method == _SERVICE + "ModelStreamInfer":
+        if handler_call_details.method == SERVICE + "ModelStreamInfer":
             return grpc.stream_stream_rpc_method_handler(self._answer_stream)
         return None
 
