@@ -22,7 +22,8 @@ PAIRS = [
     (tritonclient.grpc.aio, tritonlink.compat.grpc.aio, ("InferenceServerClient",)),
     (tritonclient.grpc.auth, tritonlink.compat.grpc.auth, ("BasicAuth",)),
 ]
-UTILS = ("np_to_triton_dtype", "triton_to_np_dtype", "serialize_byte_tensor", "deserialize_bytes_tensor")
+UTILS = ("np_to_triton_dtype", "triton_to_np_dtype", "serialize_byte_tensor", "deserialize_bytes_tensor",
+         "serialized_byte_size")
 
 
 def parameters(function) -> list:
