@@ -94,9 +94,7 @@ def set_shared_memory_region_from_dlpack(cuda_shm_handle: CudaSharedMemoryRegion
     only: tritonlink has no device-to-device copy yet."""
     if not isinstance(input_values, (list, tuple)):
         raise CudaSharedMemoryException("input_values must be specified as a list/tuple of DLPack tensors")
-    arrays = list(_host_arrays(input_values))
-    with _Failing("set the cuda shared memory region"):
-        _region(cuda_shm_handle).write([np.ascontiguousarray(a).reshape(-1).view(np.uint8) for a in arrays])
+    set_shared_memory_region(cuda_shm_handle, list(_host_arrays(input_values)))
 
 
 def _host_arrays(values: Any) -> Iterator[np.ndarray]:
