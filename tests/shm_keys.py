@@ -7,8 +7,6 @@ import itertools
 import os
 import time
 
-import tritonlink
-
 PREFIX = f"tritonlink_test_{os.getpid()}_"
 _counter = itertools.count()
 
@@ -24,11 +22,17 @@ def leftover_objects() -> list:
 def unregister_when_released(client, region, seconds: float = 10.0) -> None:
     """Real Triton refuses to unregister a region that a request it has answered but not yet
     released still uses ("currently in use"): try again until it lets go."""
+    when_released(lambda: client.unregister(region), seconds)
+
+
+def when_released(unregister, seconds: float = 10.0):
+    """Calls `unregister` until it no longer fails with "currently in use" (tritonlink's and
+    tritonclient's errors alike say so), or until `seconds` have passed."""
     deadline = time.monotonic() + seconds
     while True:
         try:
-            return client.unregister(region)
-        except tritonlink.InferenceServerError as error:
+            return unregister()
+        except Exception as error:
             if "currently in use" not in str(error) or time.monotonic() > deadline:
                 raise
             time.sleep(0.05)

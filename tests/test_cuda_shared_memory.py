@@ -9,18 +9,10 @@ import pytest
 import tritonlink
 from tritonlink import cuda_shared_memory
 
-
-def _gpu_count() -> int:
-    try:
-        return cuda_shared_memory.device_count()
-    except cuda_shared_memory.CudaUnavailableError:
-        return 0
+from gpu import needs_gpu, without_gpu
 
 
-needs_gpu = pytest.mark.skipif(_gpu_count() == 0, reason="no CUDA runtime or no GPU on this machine")
-
-
-@pytest.mark.skipif(_gpu_count() > 0, reason="a GPU is present")
+@without_gpu
 def test_without_cuda_creating_a_region_says_what_was_looked_for():
     with pytest.raises(cuda_shared_memory.CudaUnavailableError) as raised:
         cuda_shared_memory.create_region("gpu", 1024)
@@ -44,6 +36,14 @@ def test_numpy_round_trip_through_the_device():
         assert len(region.raw_handle) == 64
         with pytest.raises(ValueError, match="offset 64 and size"):
             region.as_numpy(np.float32, [1024 + 1], offset=64)
+
+
+@needs_gpu
+def test_a_dlpack_view_lies_on_the_regions_device_and_inside_it():
+    with cuda_shared_memory.create_region("gpu", 64) as region:
+        assert region.as_dlpack("FP32", [4, 4]).__dlpack_device__() == (2, region.device_id)
+        with pytest.raises(ValueError, match="offset 4 and size 64"):
+            region.as_dlpack("FP32", [4, 4], offset=4)
 
 
 @needs_gpu

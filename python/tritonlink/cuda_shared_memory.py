@@ -19,12 +19,14 @@ import numpy as np
 
 from . import _core
 from ._core import CudaError, CudaUnavailableError, wire_payload
-from ._datatypes import triton_datatype
+from ._datatypes import ELEMENT_SIZE, triton_datatype
+from ._dlpack import DLPackView
 from .shared_memory import Region, check_region_name, check_shape, check_span, count
 
 __all__ = ["CudaError", "CudaSharedMemoryRegion", "CudaUnavailableError", "create_region", "device_count"]
 
 _searched = False
+_DLPACK_CUDA = 2  # DLPack's kDLCUDA device type
 
 
 def _wheel_library_dirs() -> str:
@@ -85,6 +87,16 @@ class CudaSharedMemoryRegion(Region):
         nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
         check_span(self._name, self.byte_size, count(offset, "offset"), nbytes)
         return self._memory.copy_to_host(offset, nbytes).view(dtype).reshape(shape)
+
+    def as_dlpack(self, datatype: str, shape: Sequence[int], offset: int = 0) -> DLPackView:
+        """A DLPack view (no copy; for torch.from_dlpack, cupy.from_dlpack) of the `datatype`
+        tensor of `shape` at `offset`. The device memory stays allocated while a consumer
+        holds the view, even after the region is closed."""
+        shape = check_shape(shape, "shape")
+        nbytes = ELEMENT_SIZE.get(datatype, 0) * int(np.prod(shape, dtype=np.int64))
+        check_span(self._name, self.byte_size, count(offset, "offset"), nbytes)
+        memory = self._live()
+        return DLPackView(memory.device_pointer + offset, (_DLPACK_CUDA, memory.device), datatype, shape, memory)
 
     def close(self) -> None:
         self._memory = None  # the compiled object frees the device memory

@@ -1,7 +1,8 @@
 """tritonclient.grpc's API over tritonlink: ``import tritonlink.compat.grpc as grpcclient``."""
 
 from ...errors import InferenceServerException
-from ..utils import deserialize_bytes_tensor, np_to_triton_dtype, serialize_byte_tensor, triton_to_np_dtype
+from ..utils import (deserialize_bytes_tensor, np_to_triton_dtype, serialize_byte_tensor, serialized_byte_size,
+                     triton_to_np_dtype)
 from . import auth
 from ._client import InferenceServerClient
 from ._options import KeepAliveOptions, Request
@@ -19,5 +20,6 @@ __all__ = [
     "deserialize_bytes_tensor",
     "np_to_triton_dtype",
     "serialize_byte_tensor",
+    "serialized_byte_size",
     "triton_to_np_dtype",
 ]

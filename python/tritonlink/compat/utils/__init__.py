@@ -1,4 +1,5 @@
-"""tritonclient.utils over tritonlink: datatype names and the BYTES tensor wire form.
+"""tritonclient.utils over tritonlink: datatype names and the BYTES tensor wire form; the
+submodules shared_memory and cuda_shared_memory are tritonclient's shared-memory utils.
 
 The conversions are tritonlink's own (the compiled core's datatype table and BYTES codec).
 """
@@ -43,10 +44,18 @@ def serialize_byte_tensor(input_tensor: np.ndarray) -> np.ndarray:
     return np.asarray(wire.tobytes(), dtype=np.object_)
 
 
+def serialized_byte_size(tensor_value: np.ndarray) -> int:
+    """The bytes an object array's elements hold together (for serialize_byte_tensor's output,
+    the size of the serialized tensor, as a shared-memory region needs it)."""
+    if tensor_value.dtype != np.object_:
+        raise InferenceServerException("The tensor_value dtype must be np.object_")
+    return sum(len(element) for element in tensor_value.flat)
+
+
 def deserialize_bytes_tensor(encoded_tensor: bytes) -> np.ndarray:
     """The elements of a serialized BYTES tensor, as a 1-d object array of bytes."""
     return _core.deserialize_bytes_tensor(bytes(encoded_tensor))
 
 
 __all__ = ["InferenceServerException", "deserialize_bytes_tensor", "np_to_triton_dtype", "serialize_byte_tensor",
-           "triton_to_np_dtype"]
+           "serialized_byte_size", "triton_to_np_dtype"]
