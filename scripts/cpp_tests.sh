@@ -20,4 +20,11 @@ run_under() {  # <sanitizer flags> <build dir> <target...>
 }
 
 run_under "-fsanitize=thread" build/cpp-tsan completion_sink_test client_metrics_test
-run_under "-fsanitize=address,undefined" build/cpp-asan async_engine_test stream_server_test system_shared_memory_test
+
+# The ASan/UBSan tests come from the build that scripts/asan_suite.sh runs the pytest suite against.
+source scripts/asan_build.sh
+build_with_asan
+for target in async_engine_test stream_server_test system_shared_memory_test; do
+  echo "== $target (${ASAN_FLAGS})"
+  timeout 300 "$ASAN_BUILD/csrc/tests/$target"
+done
