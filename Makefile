@@ -1,7 +1,7 @@
 # Thin wrappers; each target does its own set-up (scripts/setup.sh is incremental).
 PY := .venv/bin/python
 
-.PHONY: setup demo lint stub test fuzz wheel bench bench-quick compare soak clean
+.PHONY: setup demo lint stub test fuzz sdist wheel wheels bench bench-quick compare soak clean
 
 setup:
 	@scripts/setup.sh
@@ -25,13 +25,18 @@ stub: setup
 	cp build/stub/tritonlink/_core.pyi python/tritonlink/_core.pyi
 
 # Lint first (it fails fast). The real Triton server (a cached virtualenv of its own) is prepared
-# next so that its one-time download does not count against the tests' timeouts. Then the Python suite (both
-# servers), the benchmarks once each in quick mode (so they cannot rot), the C++ tests under
+# next so that its one-time download does not count against the tests' timeouts. Then the sdist
+# and a wheel from it for each CPython 3.9-3.13 here (as make wheels, into build/dist), each
+# smoke-tested in a fresh venv of its own; the Python suite (both servers) against the .venv
+# Python's wheel, installed in a fresh venv; the benchmarks once each in quick mode (so they cannot rot), the C++ tests under
 # ThreadSanitizer and AddressSanitizer, the pytest suite again against the extension built with
 # AddressSanitizer and UBSan, and a minute of fuzzing the response decoders.
 test: setup lint
 	@TRITONLINK_PYTHON=$(PY) scripts/setup_triton.sh
-	$(PY) -m pytest
+	rm -rf build/dist
+	scripts/build_wheels.sh build/dist
+	scripts/smoke_wheels.sh build/dist
+	DIST=build/dist scripts/wheel_suite.sh
 	TRITONLINK_BENCH_QUICK=1 $(PY) -m pytest benchmarks -q -p no:cacheprovider --benchmark-disable
 	scripts/cpp_tests.sh
 	scripts/asan_suite.sh
@@ -46,8 +51,16 @@ compare: setup
 fuzz: setup
 	scripts/fuzz.sh
 
+# dist/: the sdist; wheel adds a self-contained wheel built from it for the .venv's Python, wheels
+# one for each CPython from 3.9 to 3.13 that pyenv has (sharing one build of the core).
+sdist: setup
+	@scripts/build_sdist.sh dist
+
 wheel: setup
 	@scripts/build_wheel.sh dist
+
+wheels: setup
+	@scripts/build_wheels.sh dist
 
 # pytest-benchmark microbenchmarks (benchmarks/, kept out of the test suite), against the
 # embedded server in a child process. bench-quick runs each once with a few iterations, for CI.

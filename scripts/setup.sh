@@ -5,7 +5,7 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
-APT_PACKAGES=(libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libconcurrentqueue-dev pkg-config binutils clang libclang-rt-14-dev clang-format)
+APT_PACKAGES=(libgrpc++-dev libprotobuf-dev protobuf-compiler protobuf-compiler-grpc libconcurrentqueue-dev pkg-config binutils clang libclang-rt-14-dev clang-format ccache)
 PYTHON=${PYTHON:-python3}
 VENV=.venv
 
@@ -38,6 +38,7 @@ install_python_packages() {
 
 # No build isolation: the build directory (build/) persists, so rebuilds are incremental.
 build_and_install() {
+  source scripts/ccache_env.sh
   "$VENV/bin/python" -m pip install -q --disable-pip-version-check --no-build-isolation --no-deps .
 }
 

@@ -19,6 +19,7 @@ import tritonlink
 from tritonlink.testing import Server
 
 import triton_crash_reruns
+from native_libraries import foreign_grpc_family_libraries
 from real_triton import RealTritonServer
 
 
@@ -38,10 +39,31 @@ HEADER_FORWARD_PATTERN = "authorization|x-forwarded-.*|traceparent|tracestate"
 
 
 def pytest_sessionstart(session):
-    # scripts/asan_suite.sh runs the suite against a sanitizer build: make sure it is the one imported.
+    # scripts/asan_suite.sh (a sanitizer build) and scripts/wheel_suite.sh (an installed wheel) run the
+    # suite against another build of tritonlink: make sure it is the one imported.
     expected = os.environ.get("TRITONLINK_EXPECT_BUILD")
     if expected and not tritonlink.__file__.startswith(expected):
         raise pytest.UsageError(f"tritonlink was imported from {tritonlink.__file__}, not from {expected}")
+    foreign = foreign_libraries_mapped()
+    if foreign:
+        raise pytest.UsageError(foreign)
+
+
+def pytest_sessionfinish(session):
+    # Again once every test's imports are done.
+    foreign = foreign_libraries_mapped()
+    if foreign:
+        print(f"\nerror: after the tests, {foreign}", file=sys.stderr)
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def foreign_libraries_mapped() -> str | None:
+    # scripts/wheel_suite.sh runs the suite against an installed wheel, which must load its own
+    # copies of gRPC, protobuf and abseil, never the build machine's.
+    if not os.environ.get("TRITONLINK_EXPECT_BUNDLED_LIBRARIES"):
+        return None
+    foreign = foreign_grpc_family_libraries()
+    return f"libraries outside the wheel's tritonlink.libs are mapped: {foreign}" if foreign else None
 
 
 @pytest.hookimpl(tryfirst=True)
