@@ -55,3 +55,27 @@ def test_register_a_cuda_region_with_the_embedded_server(embedded_client):
         embedded_client.unregister(region)
     with pytest.raises(tritonlink.NotFoundError):
         embedded_client.get_cuda_shared_memory_status("tl_gpu")
+
+
+@needs_gpu
+def test_device_to_device_through_dlpack_and_the_cuda_array_interface():
+    x = np.arange(1 << 16, dtype=np.float32)
+    with cuda_shared_memory.create_region("gpu_a", x.nbytes) as a, \
+            cuda_shared_memory.create_region("gpu_b", 2 * x.nbytes) as b:
+        a.write(x)
+        view = a.as_dlpack("FP32", [256, 256])
+        assert view.__dlpack_device__() == (2, a.device_id)
+        interface_only = type("CudaArray", (), {"__cuda_array_interface__": view.__cuda_array_interface__})()
+        assert b.write([view, interface_only]) == 2 * x.nbytes
+        np.testing.assert_array_equal(b.as_numpy(np.float32, [2, x.size]), np.stack([x, x]))
+
+
+@needs_gpu
+def test_torch_takes_a_region_view_without_a_copy_and_gives_tensors_back():
+    torch = pytest.importorskip("torch", reason="torch is not installed")
+    with cuda_shared_memory.create_region("gpu_t", 4096) as region:
+        tensor = torch.arange(16, dtype=torch.float32, device=f"cuda:{region.device_id}").reshape(1, 16)
+        region.write(tensor)
+        viewed = torch.from_dlpack(region.as_dlpack("FP32", [16]))
+        assert viewed.data_ptr() == region._live().device_pointer  # the region's memory itself
+        assert viewed.tolist() == list(range(16))

@@ -15,6 +15,7 @@ struct IpcHandle {
 };
 constexpr int kMemcpyHostToDevice = 1;
 constexpr int kMemcpyDeviceToHost = 2;
+constexpr int kMemcpyDefault = 4;  // the direction follows from unified addressing
 
 struct CudaRuntime {
   int (*get_device_count)(int*) = nullptr;
@@ -22,6 +23,8 @@ struct CudaRuntime {
   int (*malloc)(void**, size_t) = nullptr;
   int (*free)(void*) = nullptr;
   int (*memcpy)(void*, const void*, size_t, int) = nullptr;
+  int (*memcpy_async)(void*, const void*, size_t, int, void*) = nullptr;
+  int (*stream_synchronize)(void*) = nullptr;
   int (*ipc_get_mem_handle)(IpcHandle*, void*) = nullptr;
   const char* (*get_error_string)(int) = nullptr;
   std::string loaded_from;
@@ -79,6 +82,8 @@ const CudaRuntime& runtime() {
     resolve(library, "cudaMalloc", &rt->malloc, &missing);
     resolve(library, "cudaFree", &rt->free, &missing);
     resolve(library, "cudaMemcpy", &rt->memcpy, &missing);
+    resolve(library, "cudaMemcpyAsync", &rt->memcpy_async, &missing);
+    resolve(library, "cudaStreamSynchronize", &rt->stream_synchronize, &missing);
     resolve(library, "cudaIpcGetMemHandle", &rt->ipc_get_mem_handle, &missing);
     resolve(library, "cudaGetErrorString", &rt->get_error_string, &missing);
     if (!missing.empty()) throw CudaUnavailable("the CUDA runtime found lacks " + missing);
@@ -146,6 +151,15 @@ void CudaSharedMemory::copy_to_host(size_t offset, void* destination, size_t byt
   check(runtime().set_device(device_), "cudaSetDevice");
   check(runtime().memcpy(destination, static_cast<char*>(data_) + offset, byte_size, kMemcpyDeviceToHost),
         "cudaMemcpy");
+}
+
+void CudaSharedMemory::copy_from_device(size_t offset, const void* source, size_t byte_size, uintptr_t stream) {
+  check_span(offset, byte_size);
+  check(runtime().set_device(device_), "cudaSetDevice");
+  void* handle = reinterpret_cast<void*>(stream);
+  check(runtime().memcpy_async(static_cast<char*>(data_) + offset, source, byte_size, kMemcpyDefault, handle),
+        "cudaMemcpyAsync");
+  check(runtime().stream_synchronize(handle), "cudaStreamSynchronize");
 }
 
 }  // namespace tritonlink
