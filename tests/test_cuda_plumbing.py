@@ -176,3 +176,33 @@ def _check_capsules_are_used_once_and_views_keep_memory():
 
 def test_capsules_are_consumed_once_and_views_keep_the_memory_alive(in_fake_cuda_process):
     in_fake_cuda_process(_check_capsules_are_used_once_and_views_keep_memory)
+
+
+def _check_embedded_server_reads_and_writes_cuda_regions():
+    import tritonlink
+    from tritonlink import cuda_shared_memory
+    from tritonlink.testing import Server
+    x = np.arange(64, dtype=np.float32)
+    with Server() as server, tritonlink.Client(server.url) as client, \
+            cuda_shared_memory.create_region("gpu_in", x.nbytes) as into, \
+            cuda_shared_memory.create_region("gpu_out", x.nbytes) as out_of:
+        into.write(x)
+        client.register(into)
+        client.register(out_of)
+        assert _recorded("fake_open_ipc_handles") == 2  # the server opened both handles
+        inputs = [tritonlink.InferInput("INPUT0", [64], "FP32").set_shared_memory("gpu_in", x.nbytes)]
+        outputs = [tritonlink.InferRequestedOutput("OUTPUT0").set_shared_memory("gpu_out", x.nbytes)]
+        client.infer("identity", inputs, outputs=outputs)
+        np.testing.assert_array_equal(out_of.as_numpy(np.float32, [64]), x)  # written by the server
+        with pytest.raises(tritonlink.InvalidArgumentError, match="Invalid offset \\+ byte size"):
+            client.infer("identity", [tritonlink.InferInput("INPUT0", [64], "FP32").set_shared_memory(
+                "gpu_in", x.nbytes, offset=4)])
+        client.unregister(into)
+        client.unregister(out_of)
+        assert _recorded("fake_open_ipc_handles") == 0  # closed at unregister, once no request holds them
+        with pytest.raises(tritonlink.InferenceServerError, match="invalid resource handle"):
+            client.register_cuda_shared_memory("nothing", bytes(64), 0, 64)
+
+
+def test_the_embedded_server_opens_cuda_handles_and_reads_and_writes_them(in_fake_cuda_process):
+    in_fake_cuda_process(_check_embedded_server_reads_and_writes_cuda_regions)

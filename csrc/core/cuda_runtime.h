@@ -59,6 +59,25 @@ class CudaSharedMemory {
   void* data_ = nullptr;
 };
 
+// Device memory another process exported, opened on `device` from its 64-byte IPC handle (RAII:
+// closed on destruction): what a server does with a registered CUDA region. Throws
+// CudaUnavailable (no runtime, no such device) or CudaError (the handle does not open).
+class CudaIpcMapping {
+ public:
+  CudaIpcMapping(int device, const std::string& handle);
+  CudaIpcMapping(const CudaIpcMapping&) = delete;
+  CudaIpcMapping& operator=(const CudaIpcMapping&) = delete;
+  ~CudaIpcMapping();
+
+  // Copies at `offset`; the caller checks the span against the size the region was registered with.
+  void copy_to_host(size_t offset, void* destination, size_t byte_size) const;
+  void copy_from_host(size_t offset, const void* source, size_t byte_size) const;
+
+ private:
+  int device_;
+  void* data_ = nullptr;
+};
+
 // How many CUDA devices there are; throws CudaUnavailable without a runtime.
 int cuda_device_count();
 

@@ -12,6 +12,12 @@ uintptr_t fake_last_copy_stream = 0;
 uintptr_t fake_last_synchronized_stream = 0;
 int fake_synchronizations = 0;
 int fake_live_allocations = 0;
+int fake_open_ipc_handles = 0;
+
+/* The handle carries the "device" pointer: in one process, opening it gives that pointer back. */
+typedef struct {
+  char reserved[64];
+} fake_ipc_handle;
 
 int cudaGetDeviceCount(int* count) { *count = fake_device_count; return 0; }
 int cudaSetDevice(int device) { return device >= 0 && device < fake_device_count ? 0 : 101; }
@@ -48,10 +54,33 @@ int cudaStreamSynchronize(void* stream) {
   return 0;
 }
 
-int cudaIpcGetMemHandle(void* handle, void* pointer) {
-  memset(handle, 0, 64);
-  memcpy(handle, &pointer, sizeof pointer);
+int cudaIpcGetMemHandle(fake_ipc_handle* handle, void* pointer) {
+  memset(handle, 0, sizeof *handle);
+  memcpy(handle->reserved, &pointer, sizeof pointer);
   return 0;
 }
 
-const char* cudaGetErrorString(int error) { return error == 101 ? "invalid device ordinal" : "fake CUDA error"; }
+int cudaIpcOpenMemHandle(void** pointer, fake_ipc_handle handle, unsigned int flags) {
+  (void)flags;
+  memcpy(pointer, handle.reserved, sizeof *pointer);
+  if (*pointer == NULL) return 400; /* cudaErrorInvalidResourceHandle */
+  ++fake_open_ipc_handles;
+  return 0;
+}
+
+int cudaIpcCloseMemHandle(void* pointer) {
+  (void)pointer;
+  --fake_open_ipc_handles;
+  return 0;
+}
+
+const char* cudaGetErrorString(int error) {
+  switch (error) {
+    case 101:
+      return "invalid device ordinal";
+    case 400:
+      return "invalid resource handle";
+    default:
+      return "fake CUDA error";
+  }
+}
