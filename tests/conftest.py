@@ -164,6 +164,16 @@ def subprocess_server():
         proc.stdout.close()
 
 
+@pytest.fixture(params=["embedded", pytest.param("triton", marks=pytest.mark.real_triton)])
+def server_in_another_process(request) -> ServerUnderTest:
+    """Each server, the embedded one in a child process: CUDA IPC handles open only in a process
+    other than the one that exported them."""
+    if request.param == "triton":
+        return request.getfixturevalue("real_triton_server")
+    _, url = request.getfixturevalue("subprocess_server")
+    return ServerUnderTest("embedded", url)
+
+
 @pytest.fixture(scope="session", autouse=True)
 def dev_shm_is_clean_after_the_suite():
     """Every POSIX shared-memory object a test creates is gone once the whole suite has run."""

@@ -15,6 +15,8 @@ struct IpcHandle {
 };
 constexpr int kMemcpyHostToDevice = 1;
 constexpr int kMemcpyDeviceToHost = 2;
+constexpr int kMemcpyDefault = 4;  // the direction follows from unified addressing
+constexpr unsigned int kIpcMemLazyEnablePeerAccess = 1;
 
 struct CudaRuntime {
   int (*get_device_count)(int*) = nullptr;
@@ -22,7 +24,11 @@ struct CudaRuntime {
   int (*malloc)(void**, size_t) = nullptr;
   int (*free)(void*) = nullptr;
   int (*memcpy)(void*, const void*, size_t, int) = nullptr;
+  int (*memcpy_async)(void*, const void*, size_t, int, void*) = nullptr;
+  int (*stream_synchronize)(void*) = nullptr;
   int (*ipc_get_mem_handle)(IpcHandle*, void*) = nullptr;
+  int (*ipc_open_mem_handle)(void**, IpcHandle, unsigned int) = nullptr;  // the handle by value
+  int (*ipc_close_mem_handle)(void*) = nullptr;
   const char* (*get_error_string)(int) = nullptr;
   std::string loaded_from;
 };
@@ -79,7 +85,11 @@ const CudaRuntime& runtime() {
     resolve(library, "cudaMalloc", &rt->malloc, &missing);
     resolve(library, "cudaFree", &rt->free, &missing);
     resolve(library, "cudaMemcpy", &rt->memcpy, &missing);
+    resolve(library, "cudaMemcpyAsync", &rt->memcpy_async, &missing);
+    resolve(library, "cudaStreamSynchronize", &rt->stream_synchronize, &missing);
     resolve(library, "cudaIpcGetMemHandle", &rt->ipc_get_mem_handle, &missing);
+    resolve(library, "cudaIpcOpenMemHandle", &rt->ipc_open_mem_handle, &missing);
+    resolve(library, "cudaIpcCloseMemHandle", &rt->ipc_close_mem_handle, &missing);
     resolve(library, "cudaGetErrorString", &rt->get_error_string, &missing);
     if (!missing.empty()) throw CudaUnavailable("the CUDA runtime found lacks " + missing);
     return rt.release();  // kept until exit, as libcudart stays loaded
@@ -89,6 +99,17 @@ const CudaRuntime& runtime() {
 
 void check(int code, const char* call) {
   if (code != 0) throw CudaError(std::string(call) + " failed: " + runtime().get_error_string(code));
+}
+
+// The runtime, with `device` made current; CudaUnavailable when there is no such device.
+const CudaRuntime& on_device(int device) {
+  const CudaRuntime& rt = runtime();
+  if (cuda_device_count() <= device || device < 0) {
+    throw CudaUnavailable("no CUDA device " + std::to_string(device) + ": the CUDA runtime loaded from " +
+                          rt.loaded_from + " finds " + std::to_string(cuda_device_count()));
+  }
+  check(rt.set_device(device), "cudaSetDevice");
+  return rt;
 }
 
 }  // namespace
@@ -105,13 +126,7 @@ int cuda_device_count() {
 }
 
 CudaSharedMemory::CudaSharedMemory(int device, size_t byte_size) : device_(device), size_(byte_size) {
-  const CudaRuntime& rt = runtime();
-  if (cuda_device_count() <= device || device < 0) {
-    throw CudaUnavailable("no CUDA device " + std::to_string(device) + ": the CUDA runtime loaded from " +
-                          rt.loaded_from + " finds " + std::to_string(cuda_device_count()));
-  }
-  check(rt.set_device(device), "cudaSetDevice");
-  check(rt.malloc(&data_, byte_size ? byte_size : 1), "cudaMalloc");
+  check(on_device(device).malloc(&data_, byte_size ? byte_size : 1), "cudaMalloc");
 }
 
 CudaSharedMemory::~CudaSharedMemory() {
@@ -146,6 +161,41 @@ void CudaSharedMemory::copy_to_host(size_t offset, void* destination, size_t byt
   check(runtime().set_device(device_), "cudaSetDevice");
   check(runtime().memcpy(destination, static_cast<char*>(data_) + offset, byte_size, kMemcpyDeviceToHost),
         "cudaMemcpy");
+}
+
+void CudaSharedMemory::copy_from_device(size_t offset, const void* source, size_t byte_size, uintptr_t stream) {
+  check_span(offset, byte_size);
+  check(runtime().set_device(device_), "cudaSetDevice");
+  void* handle = reinterpret_cast<void*>(stream);
+  check(runtime().memcpy_async(static_cast<char*>(data_) + offset, source, byte_size, kMemcpyDefault, handle),
+        "cudaMemcpyAsync");
+  check(runtime().stream_synchronize(handle), "cudaStreamSynchronize");
+}
+
+CudaIpcMapping::CudaIpcMapping(int device, const std::string& handle) : device_(device) {
+  if (handle.size() != kCudaIpcHandleSize) {
+    throw std::invalid_argument("a CUDA IPC handle has " + std::to_string(kCudaIpcHandleSize) + " bytes, not " +
+                                std::to_string(handle.size()));
+  }
+  IpcHandle bytes{};
+  handle.copy(bytes.bytes, sizeof(bytes.bytes));
+  check(on_device(device).ipc_open_mem_handle(&data_, bytes, kIpcMemLazyEnablePeerAccess), "cudaIpcOpenMemHandle");
+}
+
+CudaIpcMapping::~CudaIpcMapping() {
+  runtime().set_device(device_);
+  runtime().ipc_close_mem_handle(data_);
+}
+
+void CudaIpcMapping::copy_to_host(size_t offset, void* destination, size_t byte_size) const {
+  check(runtime().set_device(device_), "cudaSetDevice");
+  check(runtime().memcpy(destination, static_cast<char*>(data_) + offset, byte_size, kMemcpyDeviceToHost),
+        "cudaMemcpy");
+}
+
+void CudaIpcMapping::copy_from_host(size_t offset, const void* source, size_t byte_size) const {
+  check(runtime().set_device(device_), "cudaSetDevice");
+  check(runtime().memcpy(static_cast<char*>(data_) + offset, source, byte_size, kMemcpyHostToDevice), "cudaMemcpy");
 }
 
 }  // namespace tritonlink

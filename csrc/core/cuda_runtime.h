@@ -3,6 +3,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <stdexcept>
 #include <string>
 
@@ -44,12 +45,36 @@ class CudaSharedMemory {
   // Host <-> device copies at `offset` (bounds checked: std::out_of_range).
   void copy_from_host(size_t offset, const void* source, size_t byte_size);
   void copy_to_host(size_t offset, void* destination, size_t byte_size) const;
+  // From memory CUDA can address (another device's, managed, pinned host), copied on the
+  // producer's `stream` (0: the legacy default stream) so that it follows the producer's own
+  // work there, and waited for before returning.
+  void copy_from_device(size_t offset, const void* source, size_t byte_size, uintptr_t stream);
 
- private:
+  // std::out_of_range unless byte_size bytes at offset lie inside the region.
   void check_span(size_t offset, size_t byte_size) const;
 
+ private:
   int device_;
   size_t size_;
+  void* data_ = nullptr;
+};
+
+// Device memory another process exported, opened on `device` from its 64-byte IPC handle (RAII:
+// closed on destruction): what a server does with a registered CUDA region. Throws
+// CudaUnavailable (no runtime, no such device) or CudaError (the handle does not open).
+class CudaIpcMapping {
+ public:
+  CudaIpcMapping(int device, const std::string& handle);
+  CudaIpcMapping(const CudaIpcMapping&) = delete;
+  CudaIpcMapping& operator=(const CudaIpcMapping&) = delete;
+  ~CudaIpcMapping();
+
+  // Copies at `offset`; the caller checks the span against the size the region was registered with.
+  void copy_to_host(size_t offset, void* destination, size_t byte_size) const;
+  void copy_from_host(size_t offset, const void* source, size_t byte_size) const;
+
+ private:
+  int device_;
   void* data_ = nullptr;
 };
 

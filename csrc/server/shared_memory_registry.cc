@@ -1,8 +1,7 @@
 #include "shared_memory_registry.h"
 
+#include <cstring>
 #include <stdexcept>
-
-#include "cuda_runtime.h"
 
 namespace tritonlink::server {
 namespace {
@@ -33,7 +32,40 @@ grpc::Status report(const Regions& regions, const std::string& name, const char*
   return grpc::Status::OK;
 }
 
+// Whether `offset` + `byte_size` lies inside a region of `region_size` bytes.
+bool inside(uint64_t region_size, uint64_t offset, uint64_t byte_size) {
+  return offset <= region_size && byte_size <= region_size - offset;
+}
+
+grpc::Status outside(const std::string& name) {
+  return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                      "Invalid offset + byte size for shared memory region: '" + name + "'");
+}
+
 }  // namespace
+
+SharedMemorySpan::SharedMemorySpan(std::shared_ptr<const SystemSharedMemory> mapping, size_t offset, size_t size)
+    : host_(std::move(mapping)), offset_(offset), size_(size) {}
+
+SharedMemorySpan::SharedMemorySpan(std::shared_ptr<const CudaIpcMapping> device, size_t offset, size_t size)
+    : device_(std::move(device)), offset_(offset), size_(size) {}
+
+void SharedMemorySpan::read(std::string* bytes) const {
+  if (host_ != nullptr) {
+    bytes->assign(host_->data() + offset_, size_);
+  } else {
+    bytes->resize(size_);
+    device_->copy_to_host(offset_, bytes->data(), size_);
+  }
+}
+
+void SharedMemorySpan::write(const std::string& bytes) const {
+  if (host_ != nullptr) {
+    std::memcpy(host_->data() + offset_, bytes.data(), bytes.size());
+  } else {
+    device_->copy_from_host(offset_, bytes.data(), bytes.size());
+  }
+}
 
 bool SharedMemoryRegistry::name_taken(const std::string& name) const {
   return system_.count(name) != 0 || cuda_.count(name) != 0;
@@ -46,8 +78,7 @@ grpc::Status SharedMemoryRegistry::register_system(const inference::SystemShared
   } catch (const std::exception&) {
     return grpc::Status(grpc::StatusCode::INTERNAL, "Unable to open shared memory region: '" + request.key() + "'");
   }
-  const uint64_t object_size = mapping->size();
-  if (request.offset() > object_size || request.byte_size() > object_size - request.offset()) {
+  if (!inside(mapping->size(), request.offset(), request.byte_size())) {
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "failed to register shared memory region '" + request.name() + "': invalid args");
   }
@@ -62,9 +93,18 @@ grpc::Status SharedMemoryRegistry::register_cuda(const inference::CudaSharedMemo
     return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
                         "failed to register shared memory region '" + request.name() + "': invalid args");
   }
+  std::shared_ptr<const CudaIpcMapping> mapping;
+  try {
+    mapping = std::make_shared<const CudaIpcMapping>(static_cast<int>(request.device_id()), request.raw_handle());
+  } catch (const CudaUnavailable&) {
+    // No CUDA runtime or no such device here: kept as bookkeeping, refused as a tensor's place.
+  } catch (const CudaError& error) {
+    return grpc::Status(grpc::StatusCode::INTERNAL,
+                        "failed to register CUDA shared memory region '" + request.name() + "': " + error.what());
+  }
   std::lock_guard<std::mutex> lock(mu_);
   if (name_taken(request.name())) return already_registered(request.name());
-  cuda_.emplace(request.name(), request);
+  cuda_.emplace(request.name(), CudaRegion{request, std::move(mapping)});
   return grpc::Status::OK;
 }
 
@@ -83,7 +123,8 @@ grpc::Status SharedMemoryRegistry::system_status(const std::string& name,
 grpc::Status SharedMemoryRegistry::cuda_status(const std::string& name,
                                                inference::CudaSharedMemoryStatusResponse* response) const {
   std::lock_guard<std::mutex> lock(mu_);
-  return report(cuda_, name, "cuda", response->mutable_regions(), [](const auto& region, auto* status) {
+  return report(cuda_, name, "cuda", response->mutable_regions(), [](const auto& entry, auto* status) {
+    const auto& region = entry.request;
     status->set_name(region.name());
     status->set_device_id(static_cast<uint64_t>(region.device_id()));
     status->set_byte_size(region.byte_size());
@@ -100,25 +141,27 @@ void SharedMemoryRegistry::unregister_cuda(const std::string& name) {
   forget(cuda_, name);
 }
 
-grpc::Status SharedMemoryRegistry::system_span(const std::string& name, uint64_t offset, uint64_t byte_size,
-                                               SharedMemorySpan* span) const {
+grpc::Status SharedMemoryRegistry::span(const std::string& name, uint64_t offset, uint64_t byte_size,
+                                        SharedMemorySpan* span) const {
   std::lock_guard<std::mutex> lock(mu_);
-  const auto it = system_.find(name);
-  if (it == system_.end()) {
-    if (cuda_.count(name) != 0) {
-      return grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
-                          "CUDA shared memory region '" + name + "' is not opened by this server");
-    }
+  if (const auto it = system_.find(name); it != system_.end()) {
+    const auto& region = it->second.request;
+    if (!inside(region.byte_size(), offset, byte_size)) return outside(name);
+    *span = SharedMemorySpan(it->second.mapping, region.offset() + offset, byte_size);
+    return grpc::Status::OK;
+  }
+  const auto it = cuda_.find(name);
+  if (it == cuda_.end()) {
     return grpc::Status(grpc::StatusCode::NOT_FOUND, "Unable to find shared memory region: '" + name + "'");
   }
-  const auto& region = it->second.request;
-  if (offset > region.byte_size() || byte_size > region.byte_size() - offset) {
-    return grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
-                        "Invalid offset + byte size for shared memory region: '" + name + "'");
+  if (it->second.mapping == nullptr) {
+    return grpc::Status(grpc::StatusCode::UNAVAILABLE, "CUDA shared memory region '" + name +
+                                                           "' is not open in this server: it has no CUDA runtime or "
+                                                           "no device " +
+                                                           std::to_string(it->second.request.device_id()));
   }
-  span->mapping = it->second.mapping;
-  span->data = span->mapping->data() + region.offset() + offset;
-  span->size = byte_size;
+  if (!inside(it->second.request.byte_size(), offset, byte_size)) return outside(name);
+  *span = SharedMemorySpan(it->second.mapping, offset, byte_size);
   return grpc::Status::OK;
 }
 

@@ -1,6 +1,5 @@
 #include "shared_memory_tensors.h"
 
-#include <cstring>
 #include <string>
 
 namespace tritonlink::server {
@@ -46,7 +45,19 @@ grpc::Status placed_span(const SharedMemoryRegistry& registry, const std::string
   uint64_t offset = 0, byte_size = 0;
   if (auto status = read_size(parameters, "shared_memory_offset", tensor, &offset); !status.ok()) return status;
   if (auto status = read_size(parameters, "shared_memory_byte_size", tensor, &byte_size); !status.ok()) return status;
-  return registry.system_span(region.string_param(), offset, byte_size, span);
+  return registry.span(region.string_param(), offset, byte_size, span);
+}
+
+// Runs a copy in or out of a region; a CUDA failure becomes the tensor's INTERNAL error.
+template <typename Copy>
+grpc::Status copied(const std::string& tensor, Copy copy) {
+  try {
+    copy();
+  } catch (const CudaError& error) {
+    return grpc::Status(grpc::StatusCode::INTERNAL,
+                        "failed to copy tensor '" + tensor + "' in shared memory: " + error.what());
+  }
+  return grpc::Status::OK;
 }
 
 }  // namespace
@@ -67,7 +78,7 @@ grpc::Status read_shared_memory_inputs(const SharedMemoryRegistry& registry, inf
     }
     SharedMemorySpan span;
     if (auto status = placed_span(registry, input.name(), input.parameters(), &span); !status.ok()) return status;
-    contents.Add()->assign(span.data, span.size);
+    if (auto status = copied(input.name(), [&] { span.read(contents.Add()); }); !status.ok()) return status;
   }
   if (next_inline != request.raw_input_contents_size()) {
     return invalid("more raw_input_contents entries than inputs outside shared memory");
@@ -86,13 +97,13 @@ grpc::Status write_shared_memory_outputs(const SharedMemoryRegistry& registry,
     for (int i = 0; i < response.outputs_size() && i < response.raw_output_contents_size(); ++i) {
       if (response.outputs(i).name() != wanted.name()) continue;
       std::string& payload = *response.mutable_raw_output_contents(i);
-      if (payload.size() > span.size) {
+      if (payload.size() > span.size()) {
         return grpc::Status(grpc::StatusCode::INTERNAL,
                             "shared memory size specified with the request for output '" + wanted.name() + "' (" +
-                                std::to_string(span.size) + " bytes) should be at least " +
+                                std::to_string(span.size()) + " bytes) should be at least " +
                                 std::to_string(payload.size()) + " bytes to hold the results");
       }
-      std::memcpy(span.data, payload.data(), payload.size());
+      if (auto status = copied(wanted.name(), [&] { span.write(payload); }); !status.ok()) return status;
       std::string().swap(payload);
     }
   }

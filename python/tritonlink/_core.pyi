@@ -7,7 +7,7 @@ import numpy
 import numpy.typing
 import typing
 import typing_extensions
-__all__: list[str] = ['AsyncEngine', 'Client', 'CompletionKind', 'CompletionSink', 'CudaError', 'CudaSharedMemory', 'CudaUnavailableError', 'EmbeddedServer', 'InferResponse', 'RetryPolicy', 'SystemSharedMemory', 'cuda_device_count', 'datatypes', 'decode_infer_response', 'deserialize_bytes_tensor', 'encode_infer_request', 'keep_forever', 'never_sent', 'numpy_dtype', 'release_idle_receive_blocks', 'serialize_bytes_tensor', 'set_cudart_search_paths', 'set_error_factory', 'status_class', 'triton_datatype', 'wire_payload', 'wire_ready']
+__all__: list[str] = ['AsyncEngine', 'Client', 'CompletionKind', 'CompletionSink', 'CudaError', 'CudaSharedMemory', 'CudaUnavailableError', 'EmbeddedServer', 'InferResponse', 'RetryPolicy', 'SystemSharedMemory', 'cuda_device_count', 'datatypes', 'decode_infer_response', 'deserialize_bytes_tensor', 'dlpack_byte_size', 'encode_infer_request', 'keep_forever', 'never_sent', 'numpy_dtype', 'release_idle_receive_blocks', 'row_major_byte_size', 'serialize_bytes_tensor', 'set_cudart_search_paths', 'set_error_factory', 'status_class', 'triton_datatype', 'wire_payload', 'wire_ready']
 class InferResponse:
     """
     A decoded ModelInferResponse (see tritonlink.InferResult).
@@ -202,11 +202,23 @@ class CudaSharedMemory:
     """
     def __init__(self, device: typing.SupportsInt | typing.SupportsIndex, byte_size: typing.SupportsInt | typing.SupportsIndex) -> None:
         ...
+    def copy_from_device(self, offset: typing.SupportsInt | typing.SupportsIndex, pointer: typing.SupportsInt | typing.SupportsIndex, byte_size: typing.SupportsInt | typing.SupportsIndex, stream: typing.SupportsInt | typing.SupportsIndex) -> None:
+        """
+        Copies byte_size bytes of device memory at pointer on the producer's stream, and waits.
+        """
+    def copy_from_dlpack(self, offset: typing.SupportsInt | typing.SupportsIndex, capsule: typing_extensions.CapsuleType) -> int:
+        """
+        Consumes a DLPack capsule, copying its tensor's bytes to offset; returns how many.
+        """
     def copy_from_host(self, offset: typing.SupportsInt | typing.SupportsIndex, source: typing_extensions.Buffer) -> None:
         ...
     def copy_to_host(self, offset: typing.SupportsInt | typing.SupportsIndex, byte_size: typing.SupportsInt | typing.SupportsIndex) -> numpy.typing.NDArray[numpy.uint8]:
         """
         A new uint8 array with byte_size bytes from offset.
+        """
+    def dlpack(self, offset: typing.SupportsInt | typing.SupportsIndex, datatype: str, shape: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex]) -> typing_extensions.CapsuleType:
+        """
+        A DLPack capsule over the region's memory at offset (C order), holding the region.
         """
     def ipc_handle(self) -> bytes:
         ...
@@ -268,6 +280,10 @@ def deserialize_bytes_tensor(payload: bytes, shape: collections.abc.Sequence[typ
     """
     The elements of a serialized BYTES tensor as an object array (1-d when no shape is given).
     """
+def dlpack_byte_size(capsule: typing_extensions.CapsuleType) -> int:
+    """
+    How many bytes an unconsumed DLPack capsule's C-contiguous tensor holds.
+    """
 def encode_infer_request(model_name: str, inputs: typing.Any, outputs: typing.Any, model_version: str, request_id: str, parameters: typing.Any, borrow_threshold: typing.SupportsInt | typing.SupportsIndex = 16384) -> tuple[bytes, int]:
     """
     Encodes a ModelInferRequest as infer() would; returns (bytes, number of borrowed payload pieces).
@@ -287,6 +303,10 @@ def numpy_dtype(datatype: str, what: str) -> numpy.dtype[typing.Any]:
 def release_idle_receive_blocks() -> int:
     """
     Frees the pooled receive blocks no response uses now; returns the bytes freed.
+    """
+def row_major_byte_size(shape: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], byte_strides: collections.abc.Sequence[typing.SupportsInt | typing.SupportsIndex], element_size: typing.SupportsInt | typing.SupportsIndex, what: str) -> int:
+    """
+    The bytes of a C-order tensor; ValueError naming `what` for other layouts.
     """
 def serialize_bytes_tensor(name: str, array: numpy.ndarray) -> numpy.ndarray:
     """

@@ -48,11 +48,11 @@ def test_numbers_and_bytes_round_trip_through_the_device(api, cudashm):
 
 
 @needs_gpu
-def test_add_sub_with_inputs_and_outputs_in_cuda_shared_memory(api, cudashm, server):
+def test_add_sub_with_inputs_and_outputs_in_cuda_shared_memory(api, cudashm, server_in_another_process):
     input0_data = np.arange(16, dtype=np.float32)
     input1_data = np.ones(16, dtype=np.float32)
     byte_size = input0_data.nbytes
-    with api.grpc.InferenceServerClient(server.url) as client:
+    with api.grpc.InferenceServerClient(server_in_another_process.url) as client:
         shm_op0_handle = cudashm.create_shared_memory_region("compat_gpu_out", byte_size, 0)
         shm_ip_handle = cudashm.create_shared_memory_region("compat_gpu_in", byte_size * 2, 0)
         cudashm.set_shared_memory_region(shm_ip_handle, [input0_data, input1_data])

@@ -7,7 +7,7 @@ that touches the device raises CudaSharedMemoryException saying what was looked 
 from __future__ import annotations
 
 import base64
-from typing import Any, Iterator, Optional
+from typing import Any, Optional
 
 import numpy as np
 
@@ -18,9 +18,6 @@ __all__ = ["CudaSharedMemoryException", "CudaSharedMemoryRegion", "allocated_sha
            "as_shared_memory_tensor", "create_shared_memory_region", "destroy_shared_memory_region",
            "get_contents_as_numpy", "get_raw_handle", "set_shared_memory_region",
            "set_shared_memory_region_from_dlpack"]
-
-_DLPACK_ON_HOST = (1, 3)  # kDLCPU and kDLCUDAHost: memory numpy.from_dlpack can read
-
 
 class CudaSharedMemoryException(Exception):
     """Exception indicating non-Success status."""
@@ -90,23 +87,16 @@ def set_shared_memory_region(cuda_shm_handle: CudaSharedMemoryRegion, input_valu
 
 
 def set_shared_memory_region_from_dlpack(cuda_shm_handle: CudaSharedMemoryRegion, input_values: Any) -> None:
-    """Copies DLPack tensors one after another from the region's start. Tensors in host memory
-    only: tritonlink has no device-to-device copy yet."""
+    """Copies DLPack tensors one after another from the region's start: device to device for
+    tensors on a GPU (after the work their producer queued), host to device for host ones."""
     if not isinstance(input_values, (list, tuple)):
         raise CudaSharedMemoryException("input_values must be specified as a list/tuple of DLPack tensors")
-    set_shared_memory_region(cuda_shm_handle, list(_host_arrays(input_values)))
-
-
-def _host_arrays(values: Any) -> Iterator[np.ndarray]:
-    for value in values:
-        if not hasattr(value, "__dlpack_device__"):
+    for value in input_values:
+        if not hasattr(value, "__dlpack__"):
             raise CudaSharedMemoryException(f"each element of input_values must support DLPack, not "
                                             f"{type(value).__name__}")
-        device_type = int(value.__dlpack_device__()[0])
-        if device_type not in _DLPACK_ON_HOST:
-            raise CudaSharedMemoryException(f"a DLPack tensor on device type {device_type} cannot be copied: "
-                                            "tritonlink copies DLPack tensors from host memory only")
-        yield np.from_dlpack(value)
+    with _Failing("set the cuda shared memory region"):
+        _region(cuda_shm_handle).write(list(input_values))
 
 
 def get_contents_as_numpy(cuda_shm_handle: CudaSharedMemoryRegion, datatype: Any, shape: Any) -> np.ndarray:
