@@ -160,7 +160,8 @@ class Client(WaitsBlocking, ControlMethods[bool, dict[str, Any], None]):
 
     def _start(self, arguments: tuple[Any, ...], on_done: OnDone,
                router: Optional[CompletionRouter] = None) -> InferHandle:
-        parts = self._async_parts()
+        # Made once: every later call skips the method call (a closed client has none).
+        parts = self._async or self._async_parts()
         router = router or parts.dispatcher.router
         slots = self._slots
         if slots is not None and router is parts.dispatcher.router:

@@ -51,8 +51,14 @@ class CompletionRouter:
     def start_infer(self, engine: Any, call_id: int, on_done: OnDone, arguments: tuple[Any, ...]) -> None:
         """Starts ModelInfer on `engine` with infer_arguments' `arguments`, ending in on_done."""
         lent: list[Any] = []  # filled by start_infer with what gRPC borrows
-        self.expect(call_id, on_done, lent, arguments[0], arguments[4])
-        self._start(call_id, engine.start_infer, self.sink, lent, call_id, *arguments)
+        # expect() and _start() written out: every async infer comes here, and each Python
+        # call it saves is some 0.3 µs per request.
+        self._pending[call_id] = _Pending(on_done, lent, arguments[0], arguments[4], None)
+        try:
+            engine.start_infer(self.sink, lent, call_id, *arguments)
+        except BaseException:
+            del self._pending[call_id]  # it never started
+            raise
 
     def start_unary(self, engine: Any, call_id: int, on_done: OnDone, rpc: Any, timeout: Optional[float],
                     headers: Any, retry: Any = None) -> None:
