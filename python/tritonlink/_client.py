@@ -17,7 +17,7 @@ from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
 from ._control_methods import ControlMethods
 from ._readiness import WaitsBlocking
-from ._dispatcher import Dispatcher, guarded
+from ._dispatcher import Dispatcher
 from ._result import InferResult, with_placements
 from ._stream import Stream, StreamCallback, infer_stream
 from ._tensors import PlacedOutputs
@@ -196,7 +196,7 @@ class Client(WaitsBlocking, ControlMethods[bool, dict[str, Any], None]):
         """
         if not callable(callback):
             raise TypeError(f"callback must be callable, not {type(callback).__name__}")
-        return self._start(arguments, guarded(callback, arguments[0]))
+        return self._start(arguments, callback)  # the dispatcher's router guards it
 
     @takes_infer_options()
     def submit(self, arguments: tuple[Any, ...]) -> Future[InferResult]:

@@ -34,8 +34,12 @@ class _Pending:
 
 
 class CompletionRouter:
-    def __init__(self) -> None:
+    def __init__(self, on_callback_error: Optional[Callable[[str], None]] = None) -> None:
+        """With `on_callback_error`, an exception raised by a call's on_done is handed to it (with
+        the call's model name, inside the except block) and the batch goes on; without, it
+        propagates."""
         self.sink = _core.CompletionSink()
+        self._on_callback_error = on_callback_error
         self._pending: Dict[int, _Pending] = {}
         self._lent_inputs: Dict[int, Any] = {}
         # Calls whose inputs-released notice was drained before their completion: the sink's
@@ -122,11 +126,15 @@ class CompletionRouter:
                 self._released_early.remove(call_id)
             elif not inputs_released:
                 self._lent_inputs[call_id] = pending.inputs
-            if code == 0:
-                result = InferResult(payload) if kind == _INFER else payload
-                pending.on_done(result, None)
-            else:
-                pending.on_done(None, error_from_status(code, message, pending.model_name, pending.request_id))
+            try:  # free unless something raises
+                if code == 0:
+                    pending.on_done(InferResult(payload) if kind == _INFER else payload, None)
+                else:
+                    pending.on_done(None, error_from_status(code, message, pending.model_name, pending.request_id))
+            except Exception:
+                if self._on_callback_error is None:
+                    raise
+                self._on_callback_error(pending.model_name)
 
     @staticmethod
     def _deliver_part(pending: _Pending, code: int, message: str, payload: Any) -> None:
