@@ -12,6 +12,12 @@ Streaming rows count responses/s on one stream to the decoupled ``repeat`` model
 that carry OUT; each request's empty final response is read but not counted): 1000 responses per
 request with one request at a time, and one response per request with 64 outstanding.
 
+Client CPU rows give the user + system CPU time per completed request (per counted response
+on a stream) of the process doing the client's work, at 64 B: getrusage(RUSAGE_SELF) around a
+run of a Python client (every thread of this process, gRPC's included; the embedded server is a
+child process and is not counted), and cpp_floor's own getrusage around its measured loop. On a
+machine where server and client share the cores, this is what bounds a client's infer/s.
+
 Contenders run interleaved: for each measure, each round runs all of them once, in an order that
 rotates from round to round, and the table shows the median over rounds. Ratios are
 tritonlink/floor and tritonlink/tritonclient; the last column says which direction is better.
@@ -28,6 +34,7 @@ import math
 import os
 import platform
 import re
+import resource
 import statistics
 import subprocess
 import sys
@@ -56,6 +63,8 @@ IN_FLIGHT = [1, 8, 64, 256]
 MEMORY_BYTES = 64 * w.MiB
 # Streams on the repeat model: (responses per request, requests outstanding on the one stream).
 STREAM_WORKLOADS = [(1000, 1), (1, 64)]
+CPU_BYTES = 64
+CPU_IN_FLIGHT = 64
 # Each row sets a tritonlink stream style against a tritonclient one (names in ws.STREAM_STYLES).
 STREAM_PAIRS = [("iterator / start_stream", "tritonlink iterator", "tritonclient callbacks"),
                 ("callbacks / start_stream", "tritonlink callbacks", "tritonclient callbacks"),
@@ -222,14 +231,34 @@ def _pilot_requests(in_flight: int, responses_per_request: int = 1) -> int:
     return max(2 * in_flight, 32 // responses_per_request)
 
 
-def _sized_run(style, clients: w.Clients, model: str, array: np.ndarray, in_flight: int, seconds: float,
-               sizes: Dict[str, int], key: str, responses_per_request: int = 1) -> float:
-    """Responses/s (infer/s for ModelInfer) of a run of about ``seconds``; the first call for a
-    key is a pilot run (which also warms up) that sizes the later ones."""
+def _run_size(style, clients: w.Clients, model: str, array: np.ndarray, in_flight: int, seconds: float,
+              sizes: Dict[str, int], key: str, responses_per_request: int = 1) -> int:
+    """Requests for a run of about ``seconds``; the first call for a key makes a pilot run
+    (which also warms up) that sizes the later ones."""
     if key not in sizes:
         pilot = style(clients, model, array, _pilot_requests(in_flight, responses_per_request), in_flight)
         sizes[key] = max(2 * in_flight, int(pilot.infer_per_s * seconds / responses_per_request))
-    return style(clients, model, array, sizes[key], in_flight).infer_per_s
+    return sizes[key]
+
+
+def _sized_run(style, clients: w.Clients, model: str, array: np.ndarray, in_flight: int, *sizing) -> float:
+    """Responses/s (infer/s for ModelInfer) of a run sized by _run_size."""
+    total = _run_size(style, clients, model, array, in_flight, *sizing)
+    return style(clients, model, array, total, in_flight).infer_per_s
+
+
+def _process_cpu_seconds() -> float:
+    """User + system CPU of this process, all its threads; children (the embedded server) not."""
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
+def _cpu_run(style, clients: w.Clients, model: str, array: np.ndarray, in_flight: int, *sizing) -> float:
+    """Client CPU µs per counted response of a run sized by _run_size (its pilot not counted)."""
+    total = _run_size(style, clients, model, array, in_flight, *sizing)
+    began = _process_cpu_seconds()
+    run = style(clients, model, array, total, in_flight)
+    return (_process_cpu_seconds() - began) * 1e6 / run.count
 
 
 def measure_throughput(server: str, clients: w.Clients, floor: Floor, settings: Settings) -> List[Row]:
@@ -262,10 +291,11 @@ def measure_throughput(server: str, clients: w.Clients, floor: Floor, settings: 
     return rows
 
 
-def _floor_async(floor: Floor, url: str, nbytes: int, in_flight: int, seconds: float) -> Optional[float]:
+def _floor_async(floor: Floor, url: str, nbytes: int, in_flight: int, seconds: float,
+                 key: str = "infer_per_s") -> Optional[float]:
     result = floor.infer(url, nbytes, "--mode", "async", "--in-flight", str(in_flight), "--seconds", str(seconds),
                          "--requests", str(10**9), "--warmup", str(_pilot_requests(in_flight)))
-    return None if result is None else result["infer_per_s"]
+    return None if result is None else result[key]
 
 
 def measure_memory(server: str, url: str, floor: Floor, settings: Settings) -> List[Row]:
@@ -316,11 +346,53 @@ def measure_streaming(server: str, clients: w.Clients, floor: Floor, settings: S
     return rows
 
 
-def _floor_stream(floor: Floor, url: str, responses: int, in_flight: int, seconds: float) -> Optional[float]:
+def _floor_stream(floor: Floor, url: str, responses: int, in_flight: int, seconds: float,
+                  key: str = "responses_per_s") -> Optional[float]:
     result = floor.run(url, "--model", ws.REPEAT_MODEL, "--mode", "stream", "--responses", str(responses),
                        "--in-flight", str(in_flight), "--seconds", str(seconds), "--requests", str(10**9),
                        "--warmup", str(_pilot_requests(in_flight, responses)))
-    return None if result is None else result["responses_per_s"]
+    return None if result is None else result[key]
+
+
+def _floor_sync_cpu(floor: Floor, url: str, nbytes: int, calls: int) -> Optional[float]:
+    result = floor.infer(url, nbytes, "--mode", "sync", "--requests", str(calls), "--warmup", str(max(1, calls // 10)))
+    return None if result is None else result["cpu_us_per_request"]
+
+
+def measure_client_cpu(server: str, clients: w.Clients, floor: Floor, settings: Settings) -> List[Row]:
+    """Client CPU µs per request at 64 B (streams: one response per request on the repeat model),
+    each style of both clients against the floor's mode for it, interleaved."""
+    array, stream_array = w.identity_payload(CPU_BYTES), ws.repeat_payload(1)
+    seconds, k = settings.run_seconds, CPU_IN_FLIGHT
+    sync_calls = max(3, int(SYNC_CALLS[CPU_BYTES] * settings.sync_scale))
+    # label: (model, input, in flight, tritonlink style, tritonclient style, the floor's run)
+    workloads = {
+        f"sync, {w.size_label(CPU_BYTES)}": (w.MODEL, array, 1, w.tritonlink_sync, w.tritonclient_sync,
+                                              partial(_floor_sync_cpu, floor, clients.url, CPU_BYTES, sync_calls)),
+        f"callbacks / async_infer, {w.size_label(CPU_BYTES)} x{k}": (
+            w.MODEL, array, k, w.tritonlink_callbacks, w.tritonclient_callbacks,
+            partial(_floor_async, floor, clients.url, CPU_BYTES, k, seconds, "cpu_us_per_request")),
+        f"asyncio / aio, {w.size_label(CPU_BYTES)} x{k}": (
+            w.MODEL, array, k, w.tritonlink_asyncio, w.tritonclient_asyncio,
+            partial(_floor_async, floor, clients.url, CPU_BYTES, k, seconds, "cpu_us_per_request")),
+    }
+    for style_name, tritonlink_style, tritonclient_style in STREAM_PAIRS[1:]:
+        workloads[f"stream {style_name}, 1 per request x{k}"] = (
+            ws.REPEAT_MODEL, stream_array, k, ws.STREAM_STYLES[tritonlink_style], ws.STREAM_STYLES[tritonclient_style],
+            partial(_floor_stream, floor, clients.url, 1, k, seconds, "cpu_us_per_response"))
+    rows = []
+    for label, (model, payload, in_flight, tritonlink_style, tritonclient_style, floor_run) in workloads.items():
+        sizes: Dict[str, int] = {}
+        contenders: Dict[str, Callable[[], Optional[float]]] = {
+            name: partial(_cpu_run, style, clients, model, payload, in_flight, seconds, sizes, name)
+            for name, style in (("tritonlink", tritonlink_style), ("tritonclient", tritonclient_style))}
+        contenders["floor"] = floor_run
+        cpu = interleave(contenders, settings.rounds)
+        log(f"  client CPU {label}: " + ", ".join(f"{n} {median(v) or math.nan:,.1f} µs" for n, v in cpu.items()))
+        rows.append(Row(server, f"client CPU per request, {label}", "µs", LOWER, median(cpu["tritonlink"]),
+                        median(cpu["tritonclient"]), median(cpu["floor"]),
+                        note=f"user+sys, ~{seconds:g} s x {settings.rounds} rounds", samples=cpu))
+    return rows
 
 
 def probe_memory(client_name: str, url: str) -> dict:
@@ -407,6 +479,7 @@ def compare_on(server: str, url: str, floor: Floor, settings: Settings, shared_m
         rows = measure_sync_latency(server, clients, floor, settings)
         rows += measure_throughput(server, clients, floor, settings)
         rows += measure_streaming(server, clients, floor, settings)
+        rows += measure_client_cpu(server, clients, floor, settings)
         rows += measure_shared_memory(server, clients, settings)
     finally:
         clients.close()

@@ -49,11 +49,11 @@ void start_infer(AsyncEngine& engine, const std::shared_ptr<CompletionSink>& sin
                  const py::handle& timeout_s, const py::handle& headers, const py::handle& retry) {
   const InferRequest request =
       request_from_python(model_name, inputs, outputs, model_version, request_id, parameters, lent);
-  const CallOptions options = call_options_from_python(timeout_s, headers, retry);
+  CallOptions options = call_options_from_python(timeout_s, headers, retry);
   // gRPC writes the request on this thread (sendmsg): other Python threads, the dispatcher
   // first, run meanwhile.
   py::gil_scoped_release nogil;
-  engine.start_infer(id, request, options, sink);
+  engine.start_infer(id, request, std::move(options), sink);
 }
 
 // Returns whether gRPC borrows some of the request's memory: then a kInputsReleased notice

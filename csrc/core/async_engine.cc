@@ -19,15 +19,15 @@ AsyncEngine::AsyncEngine(std::shared_ptr<ChannelPool> channels, std::shared_ptr<
 
 AsyncEngine::~AsyncEngine() { shutdown(); }
 
-void AsyncEngine::start_infer(uint64_t id, const InferRequest& request, const CallOptions& options,
+void AsyncEngine::start_infer(uint64_t id, const InferRequest& request, CallOptions options,
                               std::shared_ptr<CompletionSink> sink) {
   ModelMetrics* metrics = metrics_ ? &metrics_->model(request.model_name) : nullptr;
-  launch(std::make_shared<UnaryCall>(id, request, options, std::move(sink), metrics));
+  launch(std::make_shared<UnaryCall>(id, request, std::move(options), std::move(sink), metrics));
 }
 
 void AsyncEngine::start_unary(uint64_t id, const std::string& method, const std::string& request_json,
-                              const CallOptions& options, std::shared_ptr<CompletionSink> sink) {
-  auto call = std::make_shared<UnaryCall>(id, method, request_json, options, std::move(sink));
+                              CallOptions options, std::shared_ptr<CompletionSink> sink) {
+  auto call = std::make_shared<UnaryCall>(id, method, request_json, std::move(options), std::move(sink));
   if (!call->encoded()) {
     call->refuse(call->encode_status());
     return;

@@ -40,12 +40,12 @@ class AsyncEngine {
   // chooses (unique among this engine's calls in flight) so it can be registered before the
   // completion can possibly arrive. The request's input payloads are lent to gRPC until the
   // completion says inputs_released, or until a kInputsReleased completion with that id.
-  void start_infer(uint64_t id, const InferRequest& request, const CallOptions& options,
-                   std::shared_ptr<CompletionSink> sink);
+  // The call keeps `options` for its attempts: pass them moved, and nothing is copied.
+  void start_infer(uint64_t id, const InferRequest& request, CallOptions options, std::shared_ptr<CompletionSink> sink);
 
   // Starts a unary RPC of inference.GRPCInferenceService with its request given as proto3
   // JSON; completes kMessage with the parsed response.
-  void start_unary(uint64_t id, const std::string& method, const std::string& request_json, const CallOptions& options,
+  void start_unary(uint64_t id, const std::string& method, const std::string& request_json, CallOptions options,
                    std::shared_ptr<CompletionSink> sink);
 
   // Opens a ModelStreamInfer stream: each response comes to `sink` as a kStream completion

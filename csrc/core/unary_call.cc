@@ -5,18 +5,19 @@
 
 namespace tritonlink {
 
-UnaryCall::UnaryCall(uint64_t id, const InferRequest& request, const CallOptions& options,
+UnaryCall::UnaryCall(uint64_t id, const InferRequest& request, CallOptions options,
                      std::shared_ptr<CompletionSink> sink, ModelMetrics* metrics)
-    : EngineCall(id, std::move(sink)), kind_(Completion::Kind::kInfer), method_("ModelInfer"), attempts_(options),
-      metrics_(metrics) {
+    : EngineCall(id, std::move(sink)), kind_(Completion::Kind::kInfer), method_("ModelInfer"),
+      attempts_(std::move(options)), metrics_(metrics) {
   attempts_.prepare(context());
   request_ = lend_request(request, lease_);
   if (metrics_) metrics_->started(request_.Length(), true);
 }
 
-UnaryCall::UnaryCall(uint64_t id, const std::string& method, const std::string& request_json,
-                     const CallOptions& options, std::shared_ptr<CompletionSink> sink)
-    : EngineCall(id, std::move(sink)), kind_(Completion::Kind::kMessage), method_(method), attempts_(options) {
+UnaryCall::UnaryCall(uint64_t id, const std::string& method, const std::string& request_json, CallOptions options,
+                     std::shared_ptr<CompletionSink> sink)
+    : EngineCall(id, std::move(sink)), kind_(Completion::Kind::kMessage), method_(method),
+      attempts_(std::move(options)) {
   attempts_.prepare(context());
   status_ = encode_json_request(method, request_json, &request_);
 }

@@ -23,10 +23,10 @@ class UnaryCall final : public EngineCall {
  public:
   // ModelInfer (kind kInfer) with `request`'s payloads lent to gRPC by this call, counted in
   // `metrics` unless null.
-  UnaryCall(uint64_t id, const InferRequest& request, const CallOptions& options, std::shared_ptr<CompletionSink> sink,
+  UnaryCall(uint64_t id, const InferRequest& request, CallOptions options, std::shared_ptr<CompletionSink> sink,
             ModelMetrics* metrics = nullptr);
   // Another RPC of the service (kind kMessage), its request given as proto3 JSON.
-  UnaryCall(uint64_t id, const std::string& method, const std::string& request_json, const CallOptions& options,
+  UnaryCall(uint64_t id, const std::string& method, const std::string& request_json, CallOptions options,
             std::shared_ptr<CompletionSink> sink);
 
   // False when the request could not even be encoded: refuse() it with encode_status().

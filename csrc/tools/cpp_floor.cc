@@ -16,6 +16,7 @@
 // stream: responses/s from the decoupled `repeat` model on one ModelStreamInfer stream, K
 // requests of R elements kept outstanding (each answered by R responses and an empty final one).
 #include <grpcpp/grpcpp.h>
+#include <sys/resource.h>
 
 #include <algorithm>
 #include <chrono>
@@ -112,6 +113,15 @@ std::shared_ptr<grpc::Channel> make_channel(const std::string& url) {
   return grpc::CreateCustomChannel(url, grpc::InsecureChannelCredentials(), args);
 }
 
+// User + system CPU seconds of this process, all threads (gRPC's own included): what the
+// Python clients' CPU per request is compared with.
+double process_cpu_seconds() {
+  rusage usage{};
+  getrusage(RUSAGE_SELF, &usage);
+  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
+  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
+}
+
 double percentile_us(std::vector<double>& sorted_us, double q) {
   if (sorted_us.empty()) return 0;
   size_t index = static_cast<size_t>(q * static_cast<double>(sorted_us.size() - 1) + 0.5);
@@ -131,6 +141,7 @@ void run_sync(inference::GRPCInferenceService::Stub& stub, const Options& o, con
   for (long i = 0; i < o.warmup; ++i) sync_call(stub, o, payload);
   std::vector<double> latencies_us;
   latencies_us.reserve(static_cast<size_t>(o.requests));
+  const double cpu_began = process_cpu_seconds();
   const auto began = Clock::now();
   for (long i = 0; i < o.requests; ++i) {
     const auto start = Clock::now();
@@ -138,13 +149,15 @@ void run_sync(inference::GRPCInferenceService::Stub& stub, const Options& o, con
     latencies_us.push_back(std::chrono::duration<double, std::micro>(Clock::now() - start).count());
   }
   const double elapsed = std::chrono::duration<double>(Clock::now() - began).count();
+  const double cpu_us = (process_cpu_seconds() - cpu_began) * 1e6;
   std::sort(latencies_us.begin(), latencies_us.end());
   std::printf(
       "{\"mode\":\"sync\",\"model\":\"%s\",\"bytes\":%zu,\"requests\":%ld,\"seconds\":%.6f,"
-      "\"infer_per_s\":%.1f,\"p50_us\":%.1f,\"p95_us\":%.1f,\"p99_us\":%.1f,\"max_us\":%.1f}\n",
+      "\"infer_per_s\":%.1f,\"cpu_us_per_request\":%.2f,\"p50_us\":%.1f,\"p95_us\":%.1f,\"p99_us\":%.1f,"
+      "\"max_us\":%.1f}\n",
       o.model.c_str(), o.bytes, o.requests, elapsed, static_cast<double>(o.requests) / elapsed,
-      percentile_us(latencies_us, 0.50), percentile_us(latencies_us, 0.95), percentile_us(latencies_us, 0.99),
-      latencies_us.back());
+      cpu_us / static_cast<double>(o.requests), percentile_us(latencies_us, 0.50), percentile_us(latencies_us, 0.95),
+      percentile_us(latencies_us, 0.99), latencies_us.back());
 }
 
 // One call in flight on the completion queue; its address is the tag.
@@ -220,16 +233,18 @@ class AsyncRunner {
 void run_async(inference::GRPCInferenceService::Stub& stub, const Options& o, const std::string& payload) {
   AsyncRunner runner(stub, o, payload);
   runner.run(o.warmup, 0);
+  const double cpu_began = process_cpu_seconds();
   const auto began = Clock::now();
   std::vector<double> latencies_us = runner.run(o.requests, o.seconds);
   const double elapsed = std::chrono::duration<double>(Clock::now() - began).count();
+  const double cpu_us = (process_cpu_seconds() - cpu_began) * 1e6;
   std::sort(latencies_us.begin(), latencies_us.end());
   std::printf(
       "{\"mode\":\"async\",\"model\":\"%s\",\"bytes\":%zu,\"in_flight\":%d,\"requests\":%zu,\"seconds\":%.6f,"
-      "\"infer_per_s\":%.1f,\"p50_us\":%.1f,\"p95_us\":%.1f,\"p99_us\":%.1f}\n",
+      "\"infer_per_s\":%.1f,\"cpu_us_per_request\":%.2f,\"p50_us\":%.1f,\"p95_us\":%.1f,\"p99_us\":%.1f}\n",
       o.model.c_str(), o.bytes, o.in_flight, latencies_us.size(), elapsed,
-      static_cast<double>(latencies_us.size()) / elapsed, percentile_us(latencies_us, 0.50),
-      percentile_us(latencies_us, 0.95), percentile_us(latencies_us, 0.99));
+      static_cast<double>(latencies_us.size()) / elapsed, cpu_us / static_cast<double>(latencies_us.size()),
+      percentile_us(latencies_us, 0.50), percentile_us(latencies_us, 0.95), percentile_us(latencies_us, 0.99));
 }
 
 // VmHWM of this process in bytes, or -1 where /proc does not say.
@@ -429,9 +444,11 @@ void run_stream(inference::GRPCInferenceService::Stub& stub, const Options& o) {
   for (int32_t i = 0; i < o.responses; ++i) std::memcpy(&elements[i * sizeof(int32_t)], &i, sizeof(int32_t));
   StreamRunner runner(stub, o, elements);
   runner.run(o.warmup, 0);
+  const double cpu_began = process_cpu_seconds();
   const auto began = Clock::now();
   const StreamCounts counts = runner.run(o.requests, o.seconds);
   const double elapsed = std::chrono::duration<double>(Clock::now() - began).count();
+  const double cpu_us = (process_cpu_seconds() - cpu_began) * 1e6;
   const grpc::Status status = runner.finish();
   if (!status.ok()) {
     throw std::runtime_error("ModelStreamInfer failed: code " + std::to_string(status.error_code()) + ": " +
@@ -439,9 +456,9 @@ void run_stream(inference::GRPCInferenceService::Stub& stub, const Options& o) {
   }
   std::printf(
       "{\"mode\":\"stream\",\"model\":\"%s\",\"responses_per_request\":%ld,\"in_flight\":%d,\"requests\":%ld,"
-      "\"responses\":%ld,\"seconds\":%.6f,\"responses_per_s\":%.1f}\n",
+      "\"responses\":%ld,\"seconds\":%.6f,\"responses_per_s\":%.1f,\"cpu_us_per_response\":%.2f}\n",
       o.model.c_str(), o.responses, o.in_flight, counts.requests, counts.responses, elapsed,
-      static_cast<double>(counts.responses) / elapsed);
+      static_cast<double>(counts.responses) / elapsed, cpu_us / static_cast<double>(counts.responses));
 }
 
 }  // namespace

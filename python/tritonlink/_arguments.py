@@ -96,12 +96,15 @@ def infer_arguments(
         check_text(model_name, "model_name")
         check_text(model_version, "model_version")
         check_text(request_id, "request_id")
-    metadata = call_headers.for_call(headers) if call_headers is not None else core_headers(headers)
+    if call_headers is None:
+        metadata = core_headers(headers)
+    else:  # a client without default headers or auth plugin adds nothing to a call without headers
+        metadata = None if headers is None and call_headers.adds_nothing else call_headers.for_call(headers)
     if compression_algorithm is not None:
         metadata = (metadata or []) + compression_header(compression_algorithm)
     return (
         model_name,
-        core_inputs(inputs),
+        inputs if type(inputs) is dict else core_inputs(inputs),  # see core_inputs
         [] if outputs is None else core_outputs(outputs),
         model_version,
         request_id,

@@ -17,7 +17,7 @@ from ._headers import AuthPlugin, CallHeaders
 from ._completions import CompletionRouter
 from ._control_methods import ControlMethods
 from ._readiness import WaitsBlocking
-from ._dispatcher import Dispatcher, guarded
+from ._dispatcher import Dispatcher
 from ._result import InferResult, with_placements
 from ._stream import Stream, StreamCallback, infer_stream
 from ._tensors import PlacedOutputs
@@ -160,7 +160,8 @@ class Client(WaitsBlocking, ControlMethods[bool, dict[str, Any], None]):
 
     def _start(self, arguments: tuple[Any, ...], on_done: OnDone,
                router: Optional[CompletionRouter] = None) -> InferHandle:
-        parts = self._async_parts()
+        # Made once: every later call skips the method call (a closed client has none).
+        parts = self._async or self._async_parts()
         router = router or parts.dispatcher.router
         slots = self._slots
         if slots is not None and router is parts.dispatcher.router:
@@ -195,7 +196,7 @@ class Client(WaitsBlocking, ControlMethods[bool, dict[str, Any], None]):
         """
         if not callable(callback):
             raise TypeError(f"callback must be callable, not {type(callback).__name__}")
-        return self._start(arguments, guarded(callback, arguments[0]))
+        return self._start(arguments, callback)  # the dispatcher's router guards it
 
     @takes_infer_options()
     def submit(self, arguments: tuple[Any, ...]) -> Future[InferResult]:

@@ -14,9 +14,15 @@ logger = logging.getLogger("tritonlink")
 _IDLE_WAIT_MS = 1000  # a safety net: stop() wakes the thread itself
 
 
+def _log_callback_error(model_name: str) -> None:
+    logger.exception("exception raised by async_infer callback for model '%s'", model_name)
+
+
 class Dispatcher:
     def __init__(self, name: str) -> None:
-        self.router = CompletionRouter()
+        # Callbacks are guarded here, once, rather than wrapped per call: an exception one
+        # raises is logged and later callbacks run.
+        self.router = CompletionRouter(on_callback_error=_log_callback_error)
         self._stopping = False
         self._thread = threading.Thread(target=self._run, name=name, daemon=True)
         self._thread.start()
@@ -43,13 +49,13 @@ class Dispatcher:
 
 
 def guarded(callback: Callable[[Any, Any], Any], model_name: str) -> OnDone:
-    """Wraps an async_infer callback so that an exception it raises is logged and later
-    callbacks run."""
+    """Wraps a callback that the router does not guard (a stream's, for each response) so that
+    an exception it raises is logged and later callbacks run."""
 
     def run(result: Any, error: Any) -> None:
         try:
             callback(result, error)
         except Exception:
-            logger.exception("exception raised by async_infer callback for model '%s'", model_name)
+            _log_callback_error(model_name)
 
     return run

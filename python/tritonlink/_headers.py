@@ -28,10 +28,12 @@ class CallHeaders:
             raise TypeError(f"auth_plugin must be callable, not {type(auth_plugin).__name__}")
         self._defaults = dict(core_headers(headers) or [])  # checked once, here
         self._auth_plugin = auth_plugin
+        # Then for_call(None) is None: the infer hot path asks this rather than call it.
+        self.adds_nothing = not self._defaults and auth_plugin is None
 
     def for_call(self, headers: Optional[Mapping[str, str]]) -> Optional[list[Any]]:
         """The call's metadata as (key, value) pairs for the compiled core, or None."""
-        if not self._defaults and self._auth_plugin is None:
+        if self.adds_nothing:
             return None if headers is None else core_headers(headers)
         merged = dict(self._defaults)
         if self._auth_plugin is not None:

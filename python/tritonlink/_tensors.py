@@ -147,13 +147,11 @@ InputsArg = Union[Sequence[InferInput], Mapping[str, np.ndarray]]
 
 
 def core_inputs(inputs: InputsArg) -> Union[dict[str, Any], list[Any]]:
-    """Validates `inputs` (InferInputs or {name: ndarray}) into what the compiled core takes.
-
-    A dict goes as it is: the core checks and reads its entries itself (converting or serializing
-    an array the wire cannot take as it is), so the commonest call skips the Python steps.
+    """Validates `inputs` (InferInputs or a mapping of name to ndarray) into what the compiled
+    core takes. A plain dict goes as it is, and infer_arguments does not even call this for one:
+    the core checks and reads its entries itself (converting or serializing an array the wire
+    cannot take as it is), so the commonest call skips the Python steps.
     """
-    if type(inputs) is dict:
-        return inputs
     if isinstance(inputs, Mapping):
         return dict(inputs)
     if isinstance(inputs, (str, bytes, np.ndarray)) or not isinstance(inputs, Iterable):

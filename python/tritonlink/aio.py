@@ -139,7 +139,9 @@ class AsyncClient(WaitsAsync, ControlMethods[Awaitable[bool], Awaitable[dict[str
 
     async def _await(self, arguments: Optional[tuple[Any, ...]], rpc: Optional[_control.Rpc] = None,
                      timeout: Optional[float] = None, headers: Any = None, retry: Any = None) -> Any:
-        driver = self._loop_driver()
+        driver = self._driver  # a closed client has none; _loop_driver() says so, or makes it
+        if driver is None or driver.loop is not asyncio.get_running_loop():
+            driver = self._loop_driver()
         slots = self._slots
         if slots is not None:
             if slots.locked() and not self._block_when_full:
