@@ -194,9 +194,12 @@ def _check_embedded_server_reads_and_writes_cuda_regions():
         outputs = [tritonlink.InferRequestedOutput("OUTPUT0").set_shared_memory("gpu_out", x.nbytes)]
         client.infer("identity", inputs, outputs=outputs)
         np.testing.assert_array_equal(out_of.as_numpy(np.float32, [64]), x)  # written by the server
+        # A region registered by its handle alone is not known to the client: the server checks it.
+        client.register_cuda_shared_memory("gpu_alias", into.raw_handle, 0, x.nbytes)
         with pytest.raises(tritonlink.InvalidArgumentError, match="Invalid offset \\+ byte size"):
             client.infer("identity", [tritonlink.InferInput("INPUT0", [64], "FP32").set_shared_memory(
-                "gpu_in", x.nbytes, offset=4)])
+                "gpu_alias", x.nbytes, offset=4)])
+        client.unregister_cuda_shared_memory("gpu_alias")
         client.unregister(into)
         client.unregister(out_of)
         assert _recorded("fake_open_ipc_handles") == 0  # closed at unregister, once no request holds them
@@ -206,3 +209,50 @@ def _check_embedded_server_reads_and_writes_cuda_regions():
 
 def test_the_embedded_server_opens_cuda_handles_and_reads_and_writes_them(in_fake_cuda_process):
     in_fake_cuda_process(_check_embedded_server_reads_and_writes_cuda_regions)
+
+
+def _check_cuda_regions_are_checked_before_sending_and_warn_when_closed_registered():
+    import warnings
+
+    import tritonlink
+    from tritonlink import cuda_shared_memory
+    from tritonlink.testing import Server
+    x = np.arange(16, dtype=np.float32)
+    with Server() as server, tritonlink.Client(server.url) as client:
+        region = cuda_shared_memory.create_region("gpu_checked", x.nbytes)
+        client.register(region)
+        region.write(x)
+        requests_before = client.get_inference_statistics("identity")["model_stats"][0].get("inference_count", 0)
+        for place in (region, "gpu_checked"):  # the object, and its name while it is open here
+            with pytest.raises(ValueError, match="region 'gpu_checked' holds 64 bytes: offset 8 and size 64"):
+                tritonlink.InferInput("INPUT0", [16], "FP32").set_shared_memory(place, x.nbytes, offset=8)
+            with pytest.raises(ValueError, match="region 'gpu_checked' holds 64 bytes: offset 4 and size 64"):
+                tritonlink.InferRequestedOutput("OUTPUT0").set_shared_memory(place, x.nbytes, offset=4)
+        with pytest.raises(ValueError, match="region 'gpu_checked' holds 64 bytes: offset 0 and size 128"):
+            region.tensor("FP32", [32])
+        assert client.get_inference_statistics("identity")["model_stats"][0].get("inference_count", 0) == requests_before
+
+        # The {name: tensor} form, and an output in a CUDA region: no numpy view of device memory.
+        output = tritonlink.InferRequestedOutput("OUTPUT0").set_shared_memory(region, x.nbytes)
+        result = client.infer("identity", {"INPUT0": region.tensor("FP32", [16])}, outputs=[output])
+        with pytest.raises(ValueError, match="CUDA shared memory region 'gpu_checked', in device memory"):
+            result.as_numpy("OUTPUT0")
+        np.testing.assert_array_equal(region.tensor("FP32", [16]).as_numpy(), x)
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            region.close()
+        assert [str(w.message) for w in caught] == [
+            "shared memory region 'gpu_checked' is closed while a server still has it registered; unregister it first"]
+        client.unregister_cuda_shared_memory("gpu_checked")
+
+        unregistered = cuda_shared_memory.create_region("gpu_unregistered", 64)
+        client.register(unregistered)
+        client.unregister(unregistered)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            unregistered.close()  # no longer registered: no warning
+
+
+def test_cuda_regions_are_checked_before_sending_and_warn_when_closed_while_registered(in_fake_cuda_process):
+    in_fake_cuda_process(_check_cuda_regions_are_checked_before_sending_and_warn_when_closed_registered)

@@ -112,7 +112,7 @@ class ControlMethods(Generic[Flag, Reply, Done]):
 
     @property
     def shared_memory_regions(self) -> RegionBook:
-        """The system regions this client registered (and how it maps them to view outputs)."""
+        """The regions this client registered (and how it maps system ones to view outputs)."""
         book = self.__dict__.get("_region_book")
         if book is None:
             book = self.__dict__.setdefault("_region_book", RegionBook())
@@ -145,8 +145,8 @@ class ControlMethods(Generic[Flag, Reply, Done]):
         tritonlink.shared_memory (outputs placed in it are then viewed through it), or a CUDA one
         from tritonlink.cuda_shared_memory (by its IPC handle)."""
         if isinstance(region, CudaSharedMemoryRegion):
-            return self.register_cuda_shared_memory(region.name, region.raw_handle, region.device_id,
-                                                    region.byte_size, headers, client_timeout)
+            return self._register_cuda(region.name, region.raw_handle, region.device_id, region.byte_size, region,
+                                       headers, client_timeout)
         if not isinstance(region, SharedMemoryRegion):
             raise TypeError(f"register() takes a shared memory region, not {type(region).__name__}")
         return self._register_system(region.name, region.key, region.byte_size, 0, region, headers, client_timeout)
@@ -169,10 +169,20 @@ class ControlMethods(Generic[Flag, Reply, Done]):
         """Registers CUDA memory by its IPC handle: ``raw_handle`` is the 64-byte
         ``cudaIpcMemHandle_t`` as bytes, or its base64 encoding (a str, or bytes as tritonclient's
         ``cuda_shared_memory.get_raw_handle`` returns it)."""
+        return self._register_cuda(name, raw_handle, device_id, byte_size, None, headers, client_timeout)
+
+    def _register_cuda(self, name: str, raw_handle: Any, device_id: int, byte_size: int,
+                       region: Optional[CudaSharedMemoryRegion], headers: Any, client_timeout: Any) -> Any:
         rpc = _control.register_cuda_shared_memory(check_region_name(name), raw_handle, device_id, byte_size)
-        return self._rpc(rpc, headers, client_timeout)
+
+        def registered(response: dict[str, Any]) -> None:
+            self.shared_memory_regions.registered(name, "", int(byte_size), 0, region, cuda=True)
+
+        return self._rpc(rpc._replace(result=registered), headers, client_timeout)
 
     def unregister_cuda_shared_memory(self, name: str = "", headers: Headers = None,
                                       client_timeout: Optional[float] = None) -> Done:
         """Unregisters one region, or every CUDA region when ``name`` is empty."""
-        return self._rpc(_control.unregister_cuda_shared_memory(name), headers, client_timeout)
+        rpc = _control.unregister_cuda_shared_memory(name)
+        return self._rpc(rpc._replace(result=lambda response: self.shared_memory_regions.forget(name, cuda=True)),
+                         headers, client_timeout)

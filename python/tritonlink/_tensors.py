@@ -13,7 +13,7 @@ import numpy as np
 # wire_payload converts (one copy, made explicit) or serializes; wire_ready is its fixed-size part.
 from ._core import wire_payload, wire_ready  # noqa: F401
 from ._datatypes import check_datatype, matches
-from .shared_memory import SharedMemoryRegion, placement, tensor_byte_size
+from .shared_memory import Region, placement, tensor_byte_size
 
 # What the compiled core takes for one input: (name, datatype, shape, array or None, parameters).
 CoreInput = tuple[Any, ...]
@@ -88,10 +88,10 @@ class InferInput:
         self._parameters = {}
         return self
 
-    def set_shared_memory(self, region: Union[str, SharedMemoryRegion], byte_size: int,
+    def set_shared_memory(self, region: Union[str, Region], byte_size: int,
                           offset: int = 0) -> "InferInput":
-        """Places the input's data at `offset` in a registered system shared-memory region (an
-        object, or its name), instead of sending it. The size must fit the shape and datatype,
+        """Places the input's data at `offset` in a registered shared-memory region, system or
+        CUDA (an object, or its name), instead of sending it. The size must fit the shape and datatype,
         and the bytes must lie inside the region when it is open in this process."""
         what = f"input '{self._name}'"
         self._parameters = placement(region, tensor_byte_size(self._datatype, self._shape, byte_size, what),
@@ -125,10 +125,11 @@ class InferRequestedOutput:
     def name(self) -> str:
         return self._name
 
-    def set_shared_memory(self, region: Union[str, SharedMemoryRegion], byte_size: int,
+    def set_shared_memory(self, region: Union[str, Region], byte_size: int,
                           offset: int = 0) -> "InferRequestedOutput":
-        """Asks the server to write the output at `offset` in a registered system shared-memory
-        region (an object, or its name); ``InferResult.as_numpy`` then views it there."""
+        """Asks the server to write the output at `offset` in a registered shared-memory region
+        (an object, or its name). ``InferResult.as_numpy`` then views it in a system region; one
+        in a CUDA region is read with that region's ``as_dlpack`` or ``as_numpy``."""
         self._parameters.update(placement(region, byte_size, offset, f"output '{self._name}'"))
         return self
 

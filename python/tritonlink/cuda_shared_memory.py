@@ -22,7 +22,7 @@ import numpy as np
 from . import _core
 from ._core import CudaError, CudaUnavailableError, wire_payload
 from ._datatypes import ELEMENT_SIZE, numpy_dtype, triton_datatype
-from .shared_memory import Region, check_region_name, check_shape, check_span, count
+from .shared_memory import Region, check_region_name, check_shape, count
 
 __all__ = ["CudaError", "CudaSharedMemoryRegion", "CudaTensor", "CudaUnavailableError", "create_region", "device_count"]
 
@@ -55,7 +55,8 @@ def device_count() -> int:
 
 class CudaSharedMemoryRegion(Region):
     """``byte_size`` bytes on device ``device_id``, known to servers as ``name``; a context
-    manager that frees the memory on close (also on garbage collection)."""
+    manager that frees the memory on close (also on garbage collection) once no DLPack view of
+    it is left."""
 
     __slots__ = ()
 
@@ -76,7 +77,7 @@ class CudaSharedMemoryRegion(Region):
         C-contiguous (strides of size-1 dimensions are not looked at)."""
         sources = [_source(a) for a in ([arrays] if _is_tensor(arrays) else arrays)]
         end = count(offset, "offset")
-        check_span(self._name, self.byte_size, end, sum(size for size, _ in sources))
+        self.check_span(end, sum(size for size, _ in sources))
         for size, copy in sources:
             copy(self._memory, end)
             end += size
@@ -92,7 +93,7 @@ class CudaSharedMemoryRegion(Region):
             raise ValueError(f"as_dlpack() needs a fixed-size Triton datatype, not {datatype!r}")
         shape = check_shape(shape, "shape")
         nbytes = int(np.prod(shape, dtype=np.int64)) * ELEMENT_SIZE[datatype]
-        check_span(self._name, self.byte_size, count(offset, "offset"), nbytes)
+        self.check_span(offset, nbytes)
         return CudaTensor(self._live(), datatype, shape, offset)
 
     def as_numpy(self, dtype: Any, shape: Sequence[int], offset: int = 0) -> np.ndarray:
@@ -100,11 +101,15 @@ class CudaSharedMemoryRegion(Region):
         dtype = np.dtype(dtype)
         shape = check_shape(shape, "shape")
         nbytes = int(np.prod(shape, dtype=np.int64)) * dtype.itemsize
-        check_span(self._name, self.byte_size, count(offset, "offset"), nbytes)
+        self.check_span(offset, nbytes)
         return self._memory.copy_to_host(offset, nbytes).view(dtype).reshape(shape)
 
-    def close(self) -> None:
-        self._memory = None  # the compiled object frees the device memory
+    def read_tensor(self, datatype: str, shape: Sequence[int], offset: int, byte_size: int, what: str) -> np.ndarray:
+        """A new array with the tensor at `offset` (device to host); for BYTES, its elements."""
+        if ELEMENT_SIZE.get(datatype) == 0:
+            self.check_span(offset, byte_size)
+            return _core.deserialize_bytes_tensor(self._memory.copy_to_host(offset, byte_size).tobytes(), list(shape))
+        return self.as_numpy(numpy_dtype(datatype, what), shape, offset)
 
 
 class CudaTensor:

@@ -25,9 +25,9 @@ from ._datatypes import ELEMENT_SIZE, numpy_dtype, triton_datatype
 
 __all__ = ["SharedMemoryRegion", "SharedMemoryTensor", "create_region", "open_region"]
 
-# Regions open in this process by name, so that a tensor placed by name is checked against its
-# region and an output placed in one is viewed through it.
-_open_regions: "weakref.WeakValueDictionary[str, SharedMemoryRegion]" = weakref.WeakValueDictionary()
+# Regions (system and CUDA) open in this process by name, so that a tensor placed by name is
+# checked against its region and an output placed in one is viewed through it.
+_open_regions: "weakref.WeakValueDictionary[str, Region]" = weakref.WeakValueDictionary()
 
 
 def check_region_name(name: Any) -> str:
@@ -70,13 +70,18 @@ def check_span(name: str, region_size: int, offset: int, byte_size: int) -> None
 
 class Region:
     """What system and CUDA regions share: a name servers know it by, the compiled object that
-    holds its memory (None once closed), its size, and closing as a context manager."""
+    holds its memory (None once closed), its size, the clients' books it is registered in, and
+    closing as a context manager. An open region is listed by name, so that a tensor placed by
+    name is checked against it."""
 
-    __slots__ = ("_name", "_memory")
+    __slots__ = ("_name", "_memory", "_registered_with", "__weakref__")
 
-    def __init__(self, name: str, memory: Any) -> None:
+    def __init__(self, name: str, memory: Any, listed: bool = True) -> None:
         self._name = name
         self._memory: Any = memory  # the compiled SystemSharedMemory or CudaSharedMemory
+        self._registered_with: "weakref.WeakSet[RegionBook]" = weakref.WeakSet()  # the clients' books
+        if listed:
+            _open_regions[name] = self
 
     @property
     def name(self) -> str:
@@ -95,8 +100,37 @@ class Region:
             raise ValueError(f"shared memory region '{self._name}' is closed")
         return self._memory
 
-    def close(self) -> None:
+    def check_span(self, offset: Any, byte_size: Any) -> None:
+        """ValueError unless `byte_size` bytes at `offset` lie inside this region."""
+        check_span(self._name, self.byte_size, count(offset, "offset"), count(byte_size, "byte_size"))
+
+    def tensor(self, datatype: Any, shape: Sequence[int], offset: int = 0,
+               byte_size: Optional[int] = None) -> "SharedMemoryTensor":
+        """The tensor lying at `offset` in this region, to pass as a value of ``{name: ...}``
+        inputs. `datatype` is a Triton name or a numpy dtype; `byte_size` is needed for BYTES."""
+        if not isinstance(datatype, str):
+            datatype = triton_datatype(np.dtype(datatype))
+        return SharedMemoryTensor(self, datatype, shape, offset, byte_size)
+
+    def read_tensor(self, datatype: str, shape: Sequence[int], offset: int, byte_size: int, what: str) -> np.ndarray:
+        """The tensor at `offset` as numpy: a view where the bytes are in this process's memory."""
         raise NotImplementedError
+
+    def close(self) -> None:
+        """Releases the region's memory (see each kind). Warns when a server still has it
+        registered. Closing twice is harmless."""
+        if self._memory is None:
+            return
+        if len(self._registered_with):
+            warnings.warn(f"shared memory region '{self._name}' is closed while a server still has it registered; "
+                          "unregister it first", ResourceWarning, stacklevel=2)
+        self._release()
+        self._memory = None
+        if _open_regions.get(self._name) is self:
+            del _open_regions[self._name]
+
+    def _release(self) -> None:
+        """What closing does to the memory beyond dropping the compiled object."""
 
     def __enter__(self) -> "Region":
         return self
@@ -107,26 +141,20 @@ class Region:
 
 class SharedMemoryRegion(Region):
     """A mapped system shared-memory region: ``name`` (what servers know it by), ``key`` (the
-    POSIX object's name) and ``byte_size``. A context manager; closing unlinks what it created."""
+    POSIX object's name) and ``byte_size``. A context manager; closing unlinks what it created,
+    and the mapping goes once no view uses it."""
 
-    __slots__ = ("_bytes", "_registered_with", "__weakref__")
+    __slots__ = ("_bytes",)
 
     def __init__(self, name: str, mapping: Any, listed: bool = True) -> None:
-        super().__init__(name, mapping)
         # The one array every view slices: numpy keeps it (and so the mapping) alive per view.
         self._bytes: Optional[np.ndarray] = np.frombuffer(mapping, dtype=np.uint8) if mapping.byte_size else \
             np.empty(0, np.uint8)
-        self._registered_with: "weakref.WeakSet[RegionBook]" = weakref.WeakSet()  # the clients' books
-        if listed:
-            _open_regions[name] = self
+        super().__init__(name, mapping, listed)
 
     @property
     def key(self) -> str:
         return self._live().key
-
-    def check_span(self, offset: Any, byte_size: Any) -> None:
-        """ValueError unless `byte_size` bytes at `offset` lie inside this region."""
-        check_span(self._name, self.byte_size, count(offset, "offset"), count(byte_size, "byte_size"))
 
     def as_numpy(self, dtype: Any, shape: Sequence[int], offset: int = 0) -> np.ndarray:
         """A writable view (no copy) of the region's bytes at `offset` as an array."""
@@ -155,16 +183,8 @@ class SharedMemoryRegion(Region):
             end += payload.nbytes
         return end
 
-    def tensor(self, datatype: Any, shape: Sequence[int], offset: int = 0,
-               byte_size: Optional[int] = None) -> "SharedMemoryTensor":
-        """The tensor lying at `offset` in this region, to pass as a value of ``{name: ...}``
-        inputs. `datatype` is a Triton name or a numpy dtype; `byte_size` is needed for BYTES."""
-        if not isinstance(datatype, str):
-            datatype = triton_datatype(np.dtype(datatype))
-        return SharedMemoryTensor(self, datatype, shape, offset, byte_size)
-
-    def placed_view(self, datatype: str, shape: Sequence[int], offset: int, byte_size: int, what: str) -> np.ndarray:
-        """What a tensor the server wrote at `offset` is: a read-only view; for BYTES, its elements."""
+    def read_tensor(self, datatype: str, shape: Sequence[int], offset: int, byte_size: int, what: str) -> np.ndarray:
+        """A read-only view of the tensor at `offset`; for BYTES, a new array of its elements."""
         if ELEMENT_SIZE.get(datatype) == 0:
             self.check_span(offset, byte_size)
             assert self._bytes is not None  # check_span raised if the region is closed
@@ -173,18 +193,10 @@ class SharedMemoryRegion(Region):
         view.flags.writeable = False
         return view
 
-    def close(self) -> None:
-        """Unlinks a region this process created, and unmaps it once no view uses it. Warns when a
-        server still has it registered. Closing twice is harmless."""
-        if self._memory is None:
-            return
-        if len(self._registered_with):
-            warnings.warn(f"shared memory region '{self._name}' is closed while a server still has it registered; "
-                          "unregister it first", ResourceWarning, stacklevel=2)
+    def _release(self) -> None:
+        """Unlinks a region this process created; views keep the mapping until they go."""
         self._memory.unlink()
-        self._memory = self._bytes = None
-        if _open_regions.get(self._name) is self:
-            del _open_regions[self._name]
+        self._bytes = None
 
     def __repr__(self) -> str:
         if self._memory is None:
@@ -208,10 +220,10 @@ def open_region(name: str, key: str, byte_size: int) -> SharedMemoryRegion:
 def placement(region: Any, byte_size: Any, offset: Any, what: str) -> dict[str, Any]:
     """The tensor parameters that place a tensor at `offset` in `region` (an object or a name),
     checked against the region when it is open in this process."""
-    name = region.name if isinstance(region, SharedMemoryRegion) else check_region_name(region)
+    name = region.name if isinstance(region, Region) else check_region_name(region)
     byte_size = count(byte_size, f"byte_size of {what}")
     offset = count(offset, f"offset of {what}")
-    known = region if isinstance(region, SharedMemoryRegion) else _open_regions.get(name)
+    known = region if isinstance(region, Region) else _open_regions.get(name)
     if known is not None:
         known.check_span(offset, byte_size)
     parameters = {"shared_memory_region": name, "shared_memory_byte_size": byte_size}
@@ -235,12 +247,13 @@ def tensor_byte_size(datatype: str, shape: Sequence[int], byte_size: Optional[in
 
 
 class SharedMemoryTensor:
-    """A tensor in a shared-memory region, as a value of ``{name: ...}`` inputs (the compiled core
-    reads ``_tritonlink_placement``). ``as_numpy()`` views it."""
+    """A tensor in a shared-memory region (system or CUDA), as a value of ``{name: ...}`` inputs
+    (the compiled core reads ``_tritonlink_placement``). ``as_numpy()`` reads it: a view of a
+    system region, a copy to the host from a CUDA one."""
 
     __slots__ = ("region", "datatype", "shape", "offset", "byte_size", "_tritonlink_placement")
 
-    def __init__(self, region: SharedMemoryRegion, datatype: str, shape: Sequence[int], offset: int,
+    def __init__(self, region: Region, datatype: str, shape: Sequence[int], offset: int,
                  byte_size: Optional[int]) -> None:
         self.region, self.datatype, self.offset = region, datatype, offset
         self.shape = check_shape(shape, f"shape of the tensor in region '{region.name}'")
@@ -249,36 +262,52 @@ class SharedMemoryTensor:
         self._tritonlink_placement = (datatype, list(self.shape), parameters)
 
     def as_numpy(self) -> np.ndarray:
-        return self.region.placed_view(self.datatype, self.shape, self.offset, self.byte_size, "the tensor")
+        return self.region.read_tensor(self.datatype, self.shape, self.offset, self.byte_size, "the tensor")
+
+
+class _Registration:
+    """One region a client registered: a system one by key (and offset), or a CUDA one; the
+    region object when the client was given one or opened it itself (`opened`)."""
+
+    __slots__ = ("cuda", "key", "byte_size", "offset", "region", "opened")
+
+    def __init__(self, cuda: bool, key: str, byte_size: int, offset: int, region: Optional[Region]) -> None:
+        self.cuda, self.key, self.byte_size, self.offset = cuda, key, byte_size, offset
+        self.region, self.opened = region, False
 
 
 class RegionBook:
-    """The system regions one client registered, by name: the region object when it gave one,
-    else the key, so that outputs placed in a region can be viewed through a mapping of it."""
+    """The regions one client registered, by name (Triton keeps one namespace for both kinds):
+    the region objects it was given, which then warn when closed while registered, and the
+    keys of system regions, so that outputs placed in them can be viewed through a mapping."""
 
     def __init__(self) -> None:
-        self._entries: dict[str, Any] = {}  # name -> (key, byte_size, offset, region or None, opened by us)
+        self._entries: dict[str, _Registration] = {}
 
-    def registered(self, name: str, key: str, byte_size: int, offset: int,
-                   region: Optional[SharedMemoryRegion]) -> None:
-        self.forget(name)
-        self._entries[name] = [key, byte_size, offset, region, False]
+    def registered(self, name: str, key: str, byte_size: int, offset: int, region: Optional[Region],
+                   cuda: bool = False) -> None:
+        self._drop(name)
+        self._entries[name] = _Registration(cuda, key, byte_size, offset, region)
         if region is not None:
             region._registered_with.add(self)  # the book lives as long as its client
 
-    def forget(self, name: str) -> None:
-        """Drops one registration, or all when `name` is empty; closes the mappings it opened."""
-        for entry_name in (list(self._entries) if not name else [name]):
-            entry = self._entries.pop(entry_name, None)
-            if entry is None:
-                continue
-            key, byte_size, offset, region, opened = entry
-            if region is not None:
-                region._registered_with.discard(self)
-                if opened:
-                    region.close()
+    def forget(self, name: str, cuda: bool = False) -> None:
+        """Drops one registration of that kind, or all of them when `name` is empty; closes the
+        mappings it opened."""
+        names = [name] if name else list(self._entries)
+        for entry_name in names:
+            entry = self._entries.get(entry_name)
+            if entry is not None and entry.cuda == cuda:
+                self._drop(entry_name)
 
-    def region(self, name: str) -> SharedMemoryRegion:
+    def _drop(self, name: str) -> None:
+        entry = self._entries.pop(name, None)
+        if entry is not None and entry.region is not None:
+            entry.region._registered_with.discard(self)
+            if entry.opened:
+                entry.region.close()
+
+    def region(self, name: str) -> Region:
         """A mapping of the registered region `name` in this process; ValueError when there is none."""
         entry = self._entries.get(name)
         known = _open_regions.get(name)
@@ -287,23 +316,27 @@ class RegionBook:
                 return known
             raise ValueError(f"an output is placed in shared memory region '{name}', which this client did not "
                              "register and which is not open in this process: open it to read the output")
-        key, byte_size, offset, region, _ = entry
-        if region is not None and not region.closed:
-            return region
-        if known is not None and not known.closed and known.key == key:
+        if entry.region is not None and not entry.region.closed:
+            return entry.region
+        if entry.cuda:
+            raise ValueError(f"an output is placed in CUDA shared memory region '{name}', which this client "
+                             "registered by its handle and which is not open in this process")
+        if isinstance(known, SharedMemoryRegion) and not known.closed and known.key == entry.key:
             return known
         try:
-            mapping = _core.SystemSharedMemory.open(key, offset + byte_size)
+            mapping = _core.SystemSharedMemory.open(entry.key, entry.offset + entry.byte_size)
         except OSError as error:
-            raise ValueError(f"cannot map shared memory region '{name}' (key {key!r}) to read an output: "
+            raise ValueError(f"cannot map shared memory region '{name}' (key {entry.key!r}) to read an output: "
                              f"{error}") from error
-        region = SharedMemoryRegion(name, mapping, listed=False)
-        entry[3], entry[4] = region, True
-        return region
+        entry.region, entry.opened = SharedMemoryRegion(name, mapping, listed=False), True
+        return entry.region
 
     def view(self, name: str, datatype: str, shape: Sequence[int], offset: int, byte_size: int) -> np.ndarray:
         """The output written at (region `name`, `offset`) as a view of this process's mapping."""
         region = self.region(name)
+        if not isinstance(region, SharedMemoryRegion):
+            raise ValueError(f"an output is placed in CUDA shared memory region '{name}', in device memory that "
+                             "numpy cannot view: read it with the region's as_dlpack() (no copy) or as_numpy()")
         entry = self._entries.get(name)
-        start = entry[2] if entry is not None else 0  # tensor offsets count from the registered offset
-        return region.placed_view(datatype, shape, start + offset, byte_size, f"output in region '{name}'")
+        start = entry.offset if entry is not None else 0  # tensor offsets count from the registered offset
+        return region.read_tensor(datatype, shape, start + offset, byte_size, f"output in region '{name}'")
