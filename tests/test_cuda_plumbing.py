@@ -222,7 +222,10 @@ def _check_cuda_regions_are_checked_before_sending_and_warn_when_closed_register
         region = cuda_shared_memory.create_region("gpu_checked", x.nbytes)
         client.register(region)
         region.write(x)
-        requests_before = client.get_inference_statistics("identity")["model_stats"][0].get("inference_count", 0)
+        def requests_served():
+            return client.get_inference_statistics("identity")["model_stats"][0].get("inference_count", 0)
+
+        requests_before = requests_served()
         for place in (region, "gpu_checked"):  # the object, and its name while it is open here
             with pytest.raises(ValueError, match="region 'gpu_checked' holds 64 bytes: offset 8 and size 64"):
                 tritonlink.InferInput("INPUT0", [16], "FP32").set_shared_memory(place, x.nbytes, offset=8)
@@ -230,7 +233,7 @@ def _check_cuda_regions_are_checked_before_sending_and_warn_when_closed_register
                 tritonlink.InferRequestedOutput("OUTPUT0").set_shared_memory(place, x.nbytes, offset=4)
         with pytest.raises(ValueError, match="region 'gpu_checked' holds 64 bytes: offset 0 and size 128"):
             region.tensor("FP32", [32])
-        assert client.get_inference_statistics("identity")["model_stats"][0].get("inference_count", 0) == requests_before
+        assert requests_served() == requests_before
 
         # The {name: tensor} form, and an output in a CUDA region: no numpy view of device memory.
         output = tritonlink.InferRequestedOutput("OUTPUT0").set_shared_memory(region, x.nbytes)
