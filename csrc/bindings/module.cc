@@ -2,6 +2,7 @@
 #include <pybind11/pybind11.h>
 
 #include "errors.h"
+#include "grpc_runtime.h"
 
 namespace py = pybind11;
 
@@ -20,6 +21,7 @@ void register_shared_memory(py::module_& m);
 PYBIND11_MODULE(_core, m) {
   using namespace tritonlink::bindings;
   m.doc() = "tritonlink's compiled core (gRPC C++). Use the tritonlink package, not this module.";
+  tritonlink::disable_lock_order_checks();  // before any client or server starts a thread
   register_errors(m);
   register_response(m);
   register_retry(m);

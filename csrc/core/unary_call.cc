@@ -46,7 +46,8 @@ bool UnaryCall::wait_to_retry() {
   renew_context();
   attempts_.prepare(context());
   waiting_to_retry_ = true;
-  retry_alarm_.Set(queue_, std::chrono::system_clock::now() + *wait, tag(Event::kRetry));
+  if (!retry_alarm_) retry_alarm_ = std::make_unique<grpc::Alarm>();
+  retry_alarm_->Set(queue_, std::chrono::system_clock::now() + *wait, tag(Event::kRetry));
   return true;
 }
 
@@ -54,7 +55,7 @@ void UnaryCall::cancel() {
   {
     std::lock_guard<std::mutex> lock(retry_mu_);
     cancelled_ = true;
-    if (waiting_to_retry_) retry_alarm_.Cancel();  // the alarm's event still comes, not ok
+    if (waiting_to_retry_) retry_alarm_->Cancel();  // the alarm's event still comes, not ok
   }
   EngineCall::cancel();
 }

@@ -5,6 +5,7 @@
 // messages; both off the GIL, on the completion-queue thread.
 #pragma once
 
+#include <memory>
 #include <mutex>
 #include <string>
 
@@ -54,7 +55,9 @@ class UnaryCall final : public EngineCall {
   grpc::GenericStub* stub_ = nullptr;
   grpc::CompletionQueue* queue_ = nullptr;
   std::mutex retry_mu_;  // cancel() may race with arming the alarm
-  grpc::Alarm retry_alarm_;
+  // Made at the first retry: a grpc::Alarm costs a grpc_init()/grpc_shutdown() pair (a global
+  // lock each) and an allocation, which most calls never need.
+  std::unique_ptr<grpc::Alarm> retry_alarm_;
   bool waiting_to_retry_ = false;
   bool cancelled_ = false;
   std::unique_ptr<grpc::GenericClientAsyncResponseReader> reader_;
