@@ -241,6 +241,10 @@ def _check_cuda_regions_are_checked_before_sending_and_warn_when_closed_register
         with pytest.raises(ValueError, match="CUDA shared memory region 'gpu_checked', in device memory"):
             result.as_numpy("OUTPUT0")
         np.testing.assert_array_equal(region.tensor("FP32", [16]).as_numpy(), x)
+        words = np.array([b"ab", b"cde"], dtype=np.object_)
+        end = region.write(words)  # serialized: a 4-byte length before each element
+        assert end == 13
+        assert region.tensor("BYTES", [2], byte_size=end).as_numpy().tolist() == [b"ab", b"cde"]
 
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")

@@ -104,12 +104,12 @@ class CudaSharedMemoryRegion(Region):
         self.check_span(offset, nbytes)
         return self._memory.copy_to_host(offset, nbytes).view(dtype).reshape(shape)
 
-    def read_tensor(self, datatype: str, shape: Sequence[int], offset: int, byte_size: int, what: str) -> np.ndarray:
-        """A new array with the tensor at `offset` (device to host); for BYTES, its elements."""
-        if ELEMENT_SIZE.get(datatype) == 0:
-            self.check_span(offset, byte_size)
-            return _core.deserialize_bytes_tensor(self._memory.copy_to_host(offset, byte_size).tobytes(), list(shape))
-        return self.as_numpy(numpy_dtype(datatype, what), shape, offset)
+    def _span_bytes(self, offset: int, byte_size: int) -> bytes:
+        return self._memory.copy_to_host(offset, byte_size).tobytes()
+
+    def _read_fixed(self, dtype: np.dtype, shape: Sequence[int], offset: int) -> np.ndarray:
+        """A new array, copied device to host."""
+        return self.as_numpy(dtype, shape, offset)
 
 
 class CudaTensor:

@@ -113,7 +113,18 @@ class Region:
         return SharedMemoryTensor(self, datatype, shape, offset, byte_size)
 
     def read_tensor(self, datatype: str, shape: Sequence[int], offset: int, byte_size: int, what: str) -> np.ndarray:
-        """The tensor at `offset` as numpy: a view where the bytes are in this process's memory."""
+        """The tensor at `offset` as numpy (see _read_fixed for each kind); for BYTES, a new
+        array of its elements."""
+        if ELEMENT_SIZE.get(datatype) == 0:
+            self.check_span(offset, byte_size)
+            return _core.deserialize_bytes_tensor(self._span_bytes(offset, byte_size), list(shape))
+        return self._read_fixed(numpy_dtype(datatype, what), shape, offset)
+
+    def _span_bytes(self, offset: int, byte_size: int) -> bytes:
+        """A copy of `byte_size` bytes at `offset`, already checked against the region."""
+        raise NotImplementedError
+
+    def _read_fixed(self, dtype: np.dtype, shape: Sequence[int], offset: int) -> np.ndarray:
         raise NotImplementedError
 
     def close(self) -> None:
@@ -183,13 +194,13 @@ class SharedMemoryRegion(Region):
             end += payload.nbytes
         return end
 
-    def read_tensor(self, datatype: str, shape: Sequence[int], offset: int, byte_size: int, what: str) -> np.ndarray:
-        """A read-only view of the tensor at `offset`; for BYTES, a new array of its elements."""
-        if ELEMENT_SIZE.get(datatype) == 0:
-            self.check_span(offset, byte_size)
-            assert self._bytes is not None  # check_span raised if the region is closed
-            return _core.deserialize_bytes_tensor(self._bytes[offset:offset + byte_size].tobytes(), list(shape))
-        view = self.as_numpy(numpy_dtype(datatype, what), shape, offset)
+    def _span_bytes(self, offset: int, byte_size: int) -> bytes:
+        assert self._bytes is not None  # check_span raised if the region is closed
+        return self._bytes[offset:offset + byte_size].tobytes()
+
+    def _read_fixed(self, dtype: np.dtype, shape: Sequence[int], offset: int) -> np.ndarray:
+        """A read-only view of the region's bytes."""
+        view = self.as_numpy(dtype, shape, offset)
         view.flags.writeable = False
         return view
 
